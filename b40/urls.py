@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from b40 import health
+
+admin.site.site_header = _("B40 Permanent Secretariat")
+admin.site.site_title = _("B40 secretariat")
+admin.site.index_title = _("The secretariat's desk")
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("members.urls")),
+    path("presidency/", include("presidency.urls")),
+    path("working-groups/", include("workinggroups.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("secretariat.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - local media only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

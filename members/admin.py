@@ -1,0 +1,147 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from members import services
+from members.adminkit import export_as_csv
+from members.models import City, Country, Person, User
+from members.text import fold
+
+
+class FoldedSearchMixin:
+    """Search the folded name too, so "durres" or "KIRKLARELI" finds the city."""
+
+    folded_search_field = "search_name"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            results = results | queryset.filter(
+                **{f"{self.folded_search_field}__contains": fold(search_term)}
+            )
+        return results, may_have_duplicates
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "eligible"]
+    list_filter = ["eligible"]
+    list_editable = ["eligible"]
+    search_fields = ["name", "code"]
+    actions = [export_as_csv]
+
+
+class PersonInline(admin.TabularInline):
+    model = Person
+    extra = 0
+    fields = ["role", "name", "position", "email", "phone", "started_on", "ended_on"]
+
+
+@admin.register(City)
+class CityAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["name", "country", "is_founding", "founding_signatory", "joined_on", "status"]
+    list_filter = ["status", "is_founding", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "joined_on"
+    inlines = [PersonInline]
+    actions = [export_as_csv]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "country", "status", "joined_on"]}),
+        (_("Founding"), {"fields": ["is_founding", "founding_signatory"]}),
+        (_("About the city"), {"fields": ["website", "population"]}),
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "role", "city", "position", "email", "started_on", "ended_on"]
+    list_filter = ["role", "city__country", ("ended_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["city"]
+    search_fields = ["name", "email", "city__name", "city__search_name"]
+    autocomplete_fields = ["city"]
+    actions = [export_as_csv]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "city",
+        "city_role",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["city_role", "is_staff", "is_active", "groups"]
+    list_select_related = ["city"]
+    search_fields = ["username", "email", "first_name", "last_name", "city__name"]
+    autocomplete_fields = ["city"]
+    actions = ["send_invitation", export_as_csv]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("City"), {"fields": ["city", "city_role"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "city",
+                    "city_role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+                "description": _(
+                    "For a mayor or delegate: choose the city and role and disable password-based "
+                    "authentication; the portal mails them a link to set their own password."
+                ),
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and obj.city_id and not obj.has_usable_password():
+            try:
+                services.invite_city_user(user=obj, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    _("An invitation to set a password was mailed to %(email)s.")
+                    % {"email": obj.email},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=_("Mail an invitation to set a password"), permissions=["change"])
+    def send_invitation(self, request, queryset) -> None:
+        sent = 0
+        for user in queryset.select_related("city"):
+            try:
+                services.invite_city_user(user=user, by=request.user)
+                sent += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{user}: {'; '.join(exc.messages)}", messages.ERROR)
+        if sent:
+            self.message_user(
+                request,
+                ngettext("%(n)d invitation mailed.", "%(n)d invitations mailed.", sent)
+                % {"n": sent},
+                messages.SUCCESS,
+            )

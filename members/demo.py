@@ -1,0 +1,80 @@
+"""Demo data for the member-city registry: people and city logins, all marked as demo."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+
+from members.enums import CityRole, PersonRole
+from members.models import City, Person, User
+from members.permissions import SECRETARIAT_GROUP
+from members.services import appoint_person
+
+DEMO = "(demo)"
+# Cities whose mayor and delegate get a demo login: username -> (city slug, role).
+DEMO_CITY_USERS = {
+    "mayor.tirana": ("tirana", CityRole.MAYOR),
+    "mayor.edirne": ("edirne", CityRole.MAYOR),
+    "mayor.split": ("split", CityRole.MAYOR),
+    "mayor.athens": ("athens", CityRole.MAYOR),
+    "mayor.istanbul": ("istanbul", CityRole.MAYOR),
+    "delegate.pristina": ("pristina", CityRole.DELEGATE),
+}
+
+
+def load_people() -> None:
+    """A demo mayor and contact point for every city that has none."""
+    started = datetime.date(2024, 1, 1)
+    for city in City.objects.all():
+        if not Person.objects.filter(city=city).exists():
+            appoint_person(
+                city=city,
+                role=PersonRole.MAYOR,
+                name=f"Mayor of {city.name} {DEMO}",
+                started_on=started,
+                email=f"mayor@{city.slug}.demo.b40.example",
+            )
+            appoint_person(
+                city=city,
+                role=PersonRole.CONTACT,
+                name=f"International office {DEMO}",
+                position="International relations",
+                started_on=started,
+                email=f"international@{city.slug}.demo.b40.example",
+                phone="+00 000 000 000",
+            )
+
+
+def load_users(*, password: str) -> list[str]:
+    """The secretariat login and a few city logins, all with the same generated password."""
+    created = []
+    secretariat, new = User.objects.get_or_create(
+        username="secretariat",
+        defaults={
+            "email": "secretariat@demo.b40.example",
+            "first_name": "Demo",
+            "last_name": "Secretariat",
+            "is_staff": True,
+        },
+    )
+    if new:
+        secretariat.set_password(password)
+        secretariat.save()
+        secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+        created.append("secretariat")
+    for username, (slug, role) in DEMO_CITY_USERS.items():
+        city = City.objects.get(slug=slug)
+        user, new = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@demo.b40.example",
+                "city": city,
+                "city_role": role,
+                "first_name": role.label,
+                "last_name": f"{city.name} {DEMO}",
+            },
+        )
+        if new:
+            user.set_password(password)
+            user.save()
+            created.append(username)
+    return created

@@ -1,0 +1,57 @@
+"""Reads on the member-city registry."""
+
+from itertools import groupby
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from members.enums import CityStatus, PersonRole
+from members.models import City, Country, Person
+from members.text import fold
+
+
+def active_cities() -> QuerySet[City]:
+    return City.objects.filter(status=CityStatus.ACTIVE).select_related("country")
+
+
+def search_cities(query: str, queryset: QuerySet[City] | None = None) -> QuerySet[City]:
+    """Find cities by name with or without diacritics ("Durres" finds Durrës)."""
+    qs = City.objects.all() if queryset is None else queryset
+    folded = fold(query)
+    return qs.filter(search_name__contains=folded) if folded else qs
+
+
+def cities_by_country(query: str = "") -> list[tuple[Country, list[City]]]:
+    """Active member cities grouped by country, in two queries whatever their number."""
+    cities = search_cities(query, active_cities()).order_by("country__name", "name")
+    return [(country, list(group)) for country, group in groupby(cities, key=lambda c: c.country)]
+
+
+def network_numbers() -> dict[str, int]:
+    counts = active_cities().aggregate(
+        cities=Count("id"), countries=Count("country", distinct=True)
+    )
+    return {"cities": counts["cities"], "countries": counts["countries"]}
+
+
+def current_people_prefetch() -> Prefetch:
+    return Prefetch(
+        "people",
+        queryset=Person.objects.filter(ended_on__isnull=True).order_by("role", "name"),
+        to_attr="current_people",
+    )
+
+
+def city_with_people(slug: str) -> City:
+    return (
+        City.objects.select_related("country")
+        .prefetch_related(current_people_prefetch())
+        .get(slug=slug)
+    )
+
+
+def current_mayor(city: City) -> Person | None:
+    return Person.objects.filter(city=city, role=PersonRole.MAYOR, ended_on__isnull=True).first()
+
+
+def eligible_countries() -> QuerySet[Country]:
+    return Country.objects.filter(eligible=True)

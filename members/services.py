@@ -1,0 +1,118 @@
+"""Writes on the member-city registry. Every door (admin, browser, shell) comes here."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from unidecode import unidecode
+
+from members.enums import CityStatus, PersonRole
+from members.models import City, Country, Person, User
+from outbox.services import queue_mail
+
+
+def unique_city_slug(name: str) -> str:
+    base = slugify(unidecode(name))[:90] or "city"
+    slug, n = base, 2
+    while City.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_city(
+    *,
+    name: str,
+    country: Country,
+    joined_on: datetime.date,
+    website: str = "",
+    population: int | None = None,
+) -> City:
+    """Create a member city (used when an application is admitted, rule M2)."""
+    city = City(
+        name=name.strip(),
+        slug=unique_city_slug(name),
+        country=country,
+        joined_on=joined_on,
+        website=website,
+        population=population,
+        status=CityStatus.ACTIVE,
+    )
+    city.full_clean()
+    city.save()
+    return city
+
+
+@transaction.atomic
+def appoint_person(
+    *,
+    city: City,
+    role: str,
+    name: str,
+    started_on: datetime.date,
+    position: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Person:
+    """Record a new mayor, delegate or contact point.
+
+    A new mayor ends the current mayor's term the day before, so the history of who
+    served the city is kept (and rule S4 keeps binding the city, not the person).
+    """
+    if role == PersonRole.MAYOR:
+        current = (
+            Person.objects.select_for_update()
+            .filter(city=city, role=PersonRole.MAYOR, ended_on__isnull=True)
+            .first()
+        )
+        if current is not None:
+            if current.started_on and current.started_on >= started_on:
+                raise ValidationError(
+                    {"started_on": _("The new mayor must start after the current mayor did.")}
+                )
+            current.ended_on = started_on - datetime.timedelta(days=1)
+            current.save(update_fields=["ended_on"])
+    person = Person(
+        city=city,
+        role=role,
+        name=name.strip(),
+        position=position,
+        email=email,
+        phone=phone,
+        started_on=started_on,
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+def invitation_link(user: User) -> str:
+    uid = urlsafe_base64_encode(str(user.pk).encode())
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def invite_city_user(*, user: User, by: User | None = None) -> None:
+    """Mail a city user a link to set their password (Django's reset machinery)."""
+    if not user.city_id:
+        raise ValidationError(_("Only a user tied to a member city can be invited."))
+    if not user.email:
+        raise ValidationError(_("The user needs an email address to be invited."))
+    if not user.is_active:
+        raise ValidationError(_("This account is deactivated; activate it before inviting."))
+    context = {"user": user, "city": user.city, "link": invitation_link(user)}
+    queue_mail(
+        to=[user.email],
+        subject=_("Your B40 portal account for %(city)s") % {"city": user.city.name},
+        body=render_to_string("members/mail/invitation.txt", context),
+        kind="invitation",
+    )

@@ -1,0 +1,18 @@
+"""Login, logout, password change and reset, in the site's style (templates/registration)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from members.forms import OutboxPasswordResetForm
+
+urlpatterns = [
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=OutboxPasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+        ),
+        name="password_reset",
+    ),
+    path("", include("django.contrib.auth.urls")),
+]

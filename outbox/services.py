@@ -1,0 +1,107 @@
+"""Sending mail: record first, send after commit, retry, keep the state visible."""
+
+import datetime
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from outbox.enums import MailState
+from outbox.models import Mail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+
+
+def queue_mail(*, to: Sequence[str], subject: str, body: str, kind: str = "") -> Mail:
+    """Record a mail and have it sent once the surrounding transaction commits.
+
+    If the broker is down the mail stays queued in the database; the sweep sends it later.
+    """
+    recipients = sorted({address.strip() for address in to if address and address.strip()})
+    mail = Mail.objects.create(
+        to=recipients, subject=subject[:255], body=body, kind=kind, language=get_language() or ""
+    )
+    transaction.on_commit(lambda: enqueue(mail_id=mail.pk))
+    return mail
+
+
+def enqueue(*, mail_id: int) -> bool:
+    """Hand a mail to the broker; return False (and leave it queued) when that fails."""
+    from outbox.tasks import send_mail
+
+    try:
+        send_mail.delay(mail_id=mail_id)
+    except Exception:  # broker down: the row stays queued and the sweep retries it
+        logger.warning(
+            "outbox: could not enqueue mail %s; the sweep will retry", mail_id, exc_info=True
+        )
+        return False
+    return True
+
+
+def deliver(*, mail_id: int) -> Mail:
+    """Send one mail now. Idempotent: a mail already sent is not sent again.
+
+    The row is locked while sending, so two workers never send it twice. A transport
+    error is recorded on the row, then raised again so that the task retries.
+    """
+    error: Exception | None = None
+    with transaction.atomic():
+        mail = Mail.objects.select_for_update().get(pk=mail_id)
+        if mail.state == MailState.SENT:
+            return mail
+        mail.attempts += 1
+        mail.last_attempt_at = timezone.now()
+        try:
+            EmailMessage(
+                subject=mail.subject,
+                body=mail.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=mail.to,
+            ).send()
+        except Exception as exc:  # any transport failure is recorded, then retried
+            error = exc
+            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            mail.state = MailState.FAILED if mail.attempts >= MAX_ATTEMPTS else MailState.QUEUED
+        else:
+            mail.state = MailState.SENT
+            mail.sent_at = timezone.now()
+            mail.last_error = ""
+        mail.save()
+    if error is not None:
+        raise error
+    return mail
+
+
+def retry_failed(*, mail_ids: Sequence[int]) -> int:
+    """The secretariat sends failed mails again (an admin action)."""
+    ids = list(
+        Mail.objects.filter(pk__in=mail_ids, state=MailState.FAILED).values_list("pk", flat=True)
+    )
+    for mail in Mail.objects.filter(pk__in=ids):
+        mail.state = MailState.QUEUED
+        mail.attempts = 0
+        mail.save(update_fields=["state", "attempts"])
+    for mail_id in ids:
+        transaction.on_commit(lambda mail_id=mail_id: enqueue(mail_id=mail_id))
+    return len(ids)
+
+
+def sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Re-queue mails still queued after a while (the broker lost them or was down)."""
+    cutoff = timezone.now() - older_than
+    stale = list(
+        Mail.objects.filter(state=MailState.QUEUED, created_at__lt=cutoff)
+        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff))
+        .values_list("pk", flat=True)[:500]
+    )
+    for mail_id in stale:
+        enqueue(mail_id=mail_id)
+    return len(stale)

@@ -1,0 +1,36 @@
+import logging
+import smtplib
+
+from celery import shared_task
+
+from outbox import services
+from outbox.models import Mail
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (smtplib.SMTPException, OSError, TimeoutError)
+
+
+@shared_task(
+    name="outbox.send_mail",
+    bind=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    retry_backoff_max=60 * 30,
+    retry_jitter=True,
+    max_retries=services.MAX_ATTEMPTS - 1,
+    acks_late=True,
+)
+def send_mail(self, *, mail_id: int) -> None:
+    try:
+        services.deliver(mail_id=mail_id)
+    except Mail.DoesNotExist:
+        logger.warning("outbox: mail %s no longer exists", mail_id)
+
+
+@shared_task(name="outbox.sweep_mails")
+def sweep_mails() -> int:
+    count = services.sweep()
+    if count:
+        logger.info("outbox: re-queued %s stale mails", count)
+    return count

@@ -1,0 +1,51 @@
+"""Load the demo network for ``make run`` (idempotent: safe to run again).
+
+Everything it adds is marked "(demo)". Logins get one generated password, printed once.
+"""
+
+import secrets
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from members import demo as members_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo people, logins and activity (all marked as demo) and print the logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--new-password",
+            action="store_true",
+            help="Give every demo login a new generated password and print it.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        password = secrets.token_urlsafe(12)
+        with transaction.atomic():
+            members_demo.load_people()
+            created = members_demo.load_users(password=password)
+            if options["new_password"]:
+                from members.models import User
+
+                demo_users = User.objects.filter(
+                    username__in=["secretariat", *members_demo.DEMO_CITY_USERS]
+                )
+                for user in demo_users:
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
+                created = [user.username for user in demo_users]
+        self.stdout.write(self.style.SUCCESS("Demo data loaded (everything marked “(demo)”)."))
+        if created:
+            self.stdout.write("")
+            self.stdout.write(self.style.WARNING("Demo logins — the password is shown only now:"))
+            for username in created:
+                where = "/admin/" if username == "secretariat" else "/my-city/"
+                self.stdout.write(f"  {username:<20} {password}   → http://127.0.0.1:8000{where}")
+            self.stdout.write("")
+        else:
+            self.stdout.write(
+                "Demo logins exist already (secretariat, mayor.tirana, …). Forgot the password? "
+                "Run: .venv/bin/python manage.py load_demo --new-password"
+            )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from secretariat import views
+
+app_name = "secretariat"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("declaration/", views.DeclarationView.as_view(), name="declaration"),
+    path("cities/", views.CityListView.as_view(), name="city-list"),
+    path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="city-detail"),
+    path("my-city/", views.DashboardView.as_view(), name="dashboard"),
+]

@@ -1,0 +1,79 @@
+"""The public website the secretariat maintains (rule T3) and the city's dashboard."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from members import selectors as member_selectors
+from members.models import City
+from presidency import selectors as presidency_selectors
+from workinggroups import selectors as group_selectors
+
+
+class HomeView(TemplateView):
+    template_name = "secretariat/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["numbers"] = member_selectors.network_numbers()
+        context["mandate"] = presidency_selectors.current_mandate()
+        return context
+
+
+class AboutView(TemplateView):
+    template_name = "secretariat/about.html"
+
+
+class DeclarationView(TemplateView):
+    template_name = "secretariat/declaration.html"
+
+
+class CityListView(TemplateView):
+    template_name = "secretariat/city_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")[:100]
+        context["query"] = query
+        context["countries"] = member_selectors.cities_by_country(query)
+        context["total"] = sum(len(cities) for _, cities in context["countries"])
+        return context
+
+
+class CityDetailView(TemplateView):
+    template_name = "secretariat/city_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            city = member_selectors.city_with_people(self.kwargs["slug"])
+        except City.DoesNotExist as exc:
+            raise Http404 from exc
+        context["city"] = city
+        context["mayor"] = next((p for p in city.current_people if p.role == "mayor"), None)
+        context["groups"] = group_selectors.groups_of_city(city)
+        context["mandates"] = presidency_selectors.mandates_of_city(city)
+        return context
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """One page for a mayor's or delegate's own city (RELIABILITY 8: the city is the user's)."""
+
+    template_name = "secretariat/dashboard.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.city_id:
+            if request.user.is_staff:
+                from django.shortcuts import redirect
+
+                return redirect("admin:index")
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        city = member_selectors.city_with_people(self.request.user.city.slug)
+        context["city"] = city
+        context["groups"] = group_selectors.groups_of_city(city)
+        return context

@@ -1,0 +1,69 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+import shutil
+
+import pytest
+
+# Sync Playwright runs an event loop in the test thread; Django must still allow the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        if IN_CI:
+            pytest.fail(f"CI needs Chromium for the browser tests, none at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); browser test skipped")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def secretariat_user(db):
+    from tests.factories import SecretariatUserFactory
+
+    return SecretariatUserFactory()
+
+
+@pytest.fixture
+def mayor(db):
+    """The mayor of Tirana (a founding city), logged-in-able with password 'pw-mayor-123'."""
+    from members.models import City
+    from tests.factories import CityUserFactory
+
+    return CityUserFactory(city=City.objects.get(slug="tirana"), username="mayor.tirana")
+
+
+@pytest.fixture
+def mayor_client(client, mayor):
+    client.force_login(mayor)
+    return client
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat_user):
+    client.force_login(secretariat_user)
+    return client

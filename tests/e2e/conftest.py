@@ -1,0 +1,35 @@
+import importlib
+
+import pytest
+from django.apps import apps
+
+# Transactional tests flush the database after each test; these data migrations put the
+# network's own data (founders, founding summit, the W2 groups, the group) back first.
+DATA_MIGRATIONS = [
+    "members.migrations.0002_founding_members",
+    "presidency.migrations.0002_founding_summit",
+    "workinggroups.migrations.0002_initial_groups",
+]
+
+
+@pytest.fixture
+def founding_data(transactional_db):
+    from members.models import City
+
+    if not City.objects.exists():
+        for module in DATA_MIGRATIONS:
+            importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture
+def site(founding_data, live_server, page):
+    """A Chromium page and the live server's address, on the network's founding data."""
+    page.set_default_timeout(10_000)
+    return live_server.url
+
+
+def login(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
