@@ -1,6 +1,6 @@
 from django.urls import path
 
-from secretariat import views
+from secretariat.views import public as views
 
 app_name = "secretariat"
 

@@ -67,3 +67,15 @@ def mayor_client(client, mayor):
 def secretariat_client(client, secretariat_user):
     client.force_login(secretariat_user)
     return client
+
+
+@pytest.fixture
+def postgres_only(db):
+    """For tests that need PostgreSQL (races SQLite hides). In CI's PostgreSQL run
+    (REQUIRE_POSTGRES=1) a missing PostgreSQL fails instead of skipping (RELIABILITY 23)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("this test must run on PostgreSQL in CI")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")

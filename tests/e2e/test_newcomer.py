@@ -21,7 +21,8 @@ def test_newcomer_finds_a_city_from_the_home_page(site, page):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Durrës")
     expect(page.locator("dd", has_text="Albania")).to_be_visible()
-    expect(page.get_by_text("Yes — signed the founding declaration through its mayor")).to_be_visible()
+    signed = page.get_by_text("Yes — signed the founding declaration through its mayor")
+    expect(signed).to_be_visible()
 
 
 def test_mayor_logs_in_and_lands_on_their_city(site, page, mayor):

@@ -1,0 +1,1 @@
+"""Views of the secretariat app, one module per concern (public site, applications, workspace)."""
