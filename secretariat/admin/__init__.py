@@ -1,0 +1,1 @@
+"""The secretariat app's admin, one module per concern; each is imported here to register."""

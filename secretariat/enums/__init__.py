@@ -1,0 +1,1 @@
+"""TextChoices of the secretariat app, one module per concern (applications, workspace)."""

@@ -1,0 +1,1 @@
+"""Forms of the secretariat app, one module per concern (applications, workspace)."""

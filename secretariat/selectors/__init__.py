@@ -1,0 +1,1 @@
+"""Reads of the secretariat app, one module per concern (applications, workspace)."""
