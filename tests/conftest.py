@@ -79,3 +79,13 @@ def postgres_only(db):
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("this test must run on PostgreSQL in CI")
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+def pytest_report_header(config):
+    import django
+    from django.conf import settings
+
+    django.setup()
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.REAL_BROKER_URL or "none (eager)"
+    return [f"b40: database={db}, broker={broker}, CI={IN_CI}"]

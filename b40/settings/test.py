@@ -21,3 +21,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Serve static files from the source folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Off by default in tests (client.login() carries no request); the tests of the lockout
+# and of the second factor switch them on.
+AXES_ENABLED = False
+ADMIN_REQUIRE_OTP = False

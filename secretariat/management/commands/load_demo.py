@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members import demo as members_demo
+from members.models import User
+from members.otp import enrol_totp
 
 
 class Command(BaseCommand):
@@ -27,8 +29,6 @@ class Command(BaseCommand):
             members_demo.load_people()
             created = members_demo.load_users(password=password)
             if options["new_password"]:
-                from members.models import User
-
                 demo_users = User.objects.filter(
                     username__in=["secretariat", *members_demo.DEMO_CITY_USERS]
                 )
@@ -36,6 +36,11 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save(update_fields=["password"])
                 created = [user.username for user in demo_users]
+            second_factor = None
+            if "secretariat" in created:
+                second_factor = enrol_totp(
+                    user=User.objects.get(username="secretariat"), reset=True
+                )
         self.stdout.write(self.style.SUCCESS("Demo data loaded (everything marked “(demo)”)."))
         if created:
             self.stdout.write("")
@@ -44,7 +49,15 @@ class Command(BaseCommand):
                 where = "/admin/" if username == "secretariat" else "/my-city/"
                 self.stdout.write(f"  {username:<20} {password}   → http://127.0.0.1:8000{where}")
             self.stdout.write("")
-        else:
+        if second_factor:
+            device, codes = second_factor
+            self.stdout.write(
+                self.style.WARNING("The admin asks staff for a second factor (TOTP):")
+            )
+            self.stdout.write(f"  authenticator app: {device.config_url}")
+            self.stdout.write(f"  or a single-use backup code: {'  '.join(codes[:5])}")
+            self.stdout.write("")
+        if not created:
             self.stdout.write(
                 "Demo logins exist already (secretariat, mayor.tirana, …). Forgot the password? "
                 "Run: .venv/bin/python manage.py load_demo --new-password"
