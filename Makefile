@@ -24,7 +24,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=b40.settings.test
+	$(BIN)/python manage.py lintmigrations --quiet ok ignore --settings=b40.settings.test
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -69,16 +69,26 @@ def secretariat_client(client, secretariat_user):
     return client
 
 
-@pytest.fixture
-def postgres_only(db):
-    """For tests that need PostgreSQL (races SQLite hides). In CI's PostgreSQL run
-    (REQUIRE_POSTGRES=1) a missing PostgreSQL fails instead of skipping (RELIABILITY 23)."""
+def _require_postgres() -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("this test must run on PostgreSQL in CI")
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def postgres_only(db):
+    """For tests that need PostgreSQL (races SQLite hides). In CI's PostgreSQL run
+    (REQUIRE_POSTGRES=1) a missing PostgreSQL fails instead of skipping (RELIABILITY 23)."""
+    _require_postgres()
+
+
+@pytest.fixture
+def postgres_transactional(transactional_db):
+    """PostgreSQL with committed data, for tests that other processes must see."""
+    _require_postgres()
 
 
 def pytest_report_header(config):

@@ -7,7 +7,8 @@ the tests that need a real worker switch ``app.conf`` themselves.
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+# Only the test suite uses it; production reads DJANGO_SECRET_KEY with no default.
+SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105  # nosec B105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -25,3 +26,20 @@ WHITENOISE_AUTOREFRESH = True
 # and of the second factor switch them on.
 AXES_ENABLED = False
 ADMIN_REQUIRE_OTP = False
+INSTALLED_APPS = [*INSTALLED_APPS, "django_migration_linter"]  # noqa: F405
+# Third-party apps' migrations are theirs to lint; an initial migration runs on empty tables.
+MIGRATION_LINTER_OPTIONS = {
+    "exclude_apps": [
+        "admin",
+        "auth",
+        "contenttypes",
+        "sessions",
+        "axes",
+        "django_celery_beat",
+        "otp_totp",
+        "otp_static",
+        "simple_history",
+    ],
+    "ignore_name": ["0001_initial"],
+}
+LOGGING["loggers"]["django_migration_linter"] = {"level": "WARNING"}  # noqa: F405
