@@ -45,3 +45,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+## The benchmark (bench/): 1,000 cities on PostgreSQL, gunicorn, wrk; DB=sqlite for the embedded one
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --db $(or $(DB),postgres)

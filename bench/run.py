@@ -1,0 +1,189 @@
+"""The benchmark: a synthetic network, gunicorn with the production settings, wrk from a
+second process on loopback, one table (and a JSON file) of what each page does.
+
+    make bench                      # PostgreSQL (127.0.0.1:5432, database b40_bench)
+    python -m bench.run --db sqlite # the embedded default
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PORT = 8765
+
+
+def sh(*args: str, env: dict, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        list(args), cwd=ROOT, env=env, check=check, capture_output=True, text=True
+    )
+
+
+def environment(db: str) -> dict:
+    if db == "postgres":
+        url = "postgres://postgres@127.0.0.1:5432/b40_bench?conn_max_age=600"
+    else:
+        url = f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "b40.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": url,
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def reset_database(db: str, env: dict) -> None:
+    if db == "postgres":
+        sh("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "b40_bench", env=env)
+        sh("createdb", "-h", "127.0.0.1", "-U", "postgres", "b40_bench", env=env)
+    else:
+        (ROOT / "bench" / "bench.sqlite3").unlink(missing_ok=True)
+
+
+def wrk(url: str, *, seconds: int, connections: int, cookie: str | None) -> dict:
+    args = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-H",
+        "X-Forwarded-Proto: https",
+    ]
+    if cookie:
+        args += ["-H", f"Cookie: sessionid={cookie}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+
+    def pct(p: str) -> float:
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    return {
+        "rps": rps,
+        "p50_ms": pct("50"),
+        "p99_ms": pct("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def rss_mb(pid: int) -> float:
+    total = 0.0
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total = max(total, int(line.split()[1]) / 1024)
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--cities", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--skip-generate", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    env = environment(args.db)
+    py = sys.executable
+    if not args.skip_generate:
+        reset_database(args.db, env)
+        print("migrating…", flush=True)
+        sh(py, "manage.py", "migrate", "--noinput", env=env)
+        print(f"generating a network of {args.cities} cities…", flush=True)
+        print(sh(py, "-m", "bench.generate", "--cities", str(args.cities), env=env).stdout)
+    sh(py, "manage.py", "collectstatic", "--noinput", env=env)
+    probe = json.loads(sh(py, "-m", "bench.probe", env=env).stdout.strip().splitlines()[-1])
+    report_seconds = None
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(py).parent / "gunicorn"),
+            "b40.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        rows = []
+        for page in probe["pages"]:
+            cookie = probe["cookies"].get(page["kind"])
+            print(f"loading {page['name']}…", flush=True)
+            stats = wrk(
+                f"http://127.0.0.1:{PORT}{page['url']}",
+                seconds=args.seconds,
+                connections=args.connections,
+                cookie=cookie,
+            )
+            rows.append({**page, **stats})
+        memory = rss_mb(gunicorn.pid)
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(20)
+    floor = rows[0]["rps"]
+    targets = {"floor": None, "public": 0.5, "city": 0.1, "admin": 0.1, "post": 0.1}
+    print()
+    print(
+        f"{'page':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>7} {'ratio':>6} "
+        f"{'target':>6} {'status':>6}"
+    )
+    for row in rows:
+        row["ratio"] = round(row["rps"] / floor, 3)
+        target = targets[row["kind"]]
+        row["meets_target"] = target is None or row["ratio"] >= target
+        print(
+            f"{row['name']:<22} {row['rps']:>8.0f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
+            f"{row['queries']:>7} {row['ratio']:>6.3f} {target or '':>6} "
+            f"{'ok' if row['meets_target'] else 'MISS':>6}"
+        )
+    print(f"\ngunicorn worker RSS at the end: {memory:.0f} MB (target < 150 MB)")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{args.db}-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "db": args.db,
+                "cities": args.cities,
+                "seconds": args.seconds,
+                "connections": args.connections,
+                "rows": rows,
+                "worker_rss_mb": memory,
+                "report_seconds": report_seconds,
+            },
+            indent=2,
+        )
+    )
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
