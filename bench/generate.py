@@ -1,6 +1,6 @@
 """Build a synthetic network into the configured database: fast (bulk inserts), deterministic.
 
-    DJANGO_SETTINGS_MODULE=b40.settings.local DATABASE_URL=... python -m bench.generate --cities 1000
+    DATABASE_URL=... python -m bench.generate --cities 1000
 
 Each floor adds its rows in its own function, in floor order; all rows are marked "(bench)".
 """
