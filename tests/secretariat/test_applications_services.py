@@ -429,7 +429,5 @@ def test_the_database_refuses_a_declined_application_without_a_reason(db):
 def test_events_are_kept_in_order(db):
     application = _bring_to(S.DECLINED)
     assert list(
-        ApplicationEvent.objects.filter(application=application).values_list(
-            "to_state", flat=True
-        )
+        ApplicationEvent.objects.filter(application=application).values_list("to_state", flat=True)
     ) == [S.UNDER_REVIEW, S.DECLINED]
