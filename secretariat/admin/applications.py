@@ -75,12 +75,20 @@ class NeedsActionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SummitFilter(admin.RelatedFieldListFilter):
+    """The summits with their host cities in one query (their names show the host)."""
+
+    def field_choices(self, field, request, model_admin):
+        summits = Summit.objects.select_related("host_city").order_by("-year")
+        return [(summit.pk, str(summit)) for summit in summits]
+
+
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     form = ApplicationAdminForm
     action_form = ApplicationActionForm
     list_display = ["reference", "city_name", "country", "state", "summit", "submitted_at"]
-    list_filter = [NeedsActionFilter, "state", "summit", "country"]
+    list_filter = [NeedsActionFilter, "state", ("summit", SummitFilter), "country"]
     list_select_related = ["country", "summit", "summit__host_city"]
     show_facets = admin.ShowFacets.ALWAYS  # the counts next to every filter
     search_fields = ["reference", "city_name", "search_name", "contact_name", "contact_email"]
