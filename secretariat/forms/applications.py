@@ -27,6 +27,11 @@ def min_fill_seconds() -> int:
     return getattr(settings, "APPLICATION_MIN_FILL_SECONDS", 3)
 
 
+def new_form_token() -> str:
+    """A signed token for one rendered form: its submission key and when it was rendered."""
+    return signing.dumps({"k": str(uuid.uuid4()), "t": int(time.time())}, salt=FORM_TOKEN_SALT)
+
+
 def _required(message: str) -> dict:
     return {"required": message}
 
@@ -155,9 +160,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["form_token"] = signing.dumps(
-                {"k": str(uuid.uuid4()), "t": int(time.time())}, salt=FORM_TOKEN_SALT
-            )
+            self.initial["form_token"] = new_form_token()
         if not self.fields["working_groups"].queryset.exists():
             del self.fields["working_groups"]  # "once working groups exist"
         self.submission_key: uuid.UUID | None = None
@@ -196,6 +199,9 @@ class ApplicationForm(forms.Form):
             self.submission_key = uuid.UUID(token["k"])
             started = int(token["t"])
         except (signing.BadSignature, KeyError, TypeError, ValueError):
+            # Render the form again with a fresh token, so that the next send can succeed.
+            self.data = self.data.copy()
+            self.data["form_token"] = new_form_token()
             raise forms.ValidationError(
                 _("This form has expired. Please check the fields and send it again."),
                 code="form_token",

@@ -173,8 +173,13 @@ def test_a_form_sent_at_once_is_turned_away(client, db):
 @pytest.mark.parametrize("token", ["", "forged", form_token()[:-2] + "xx"])
 def test_a_missing_or_forged_form_token_is_turned_away(client, db, token):
     response = client.post(URL, form_data(form_token=token))
-    assert "expired" in response.context["form"].non_field_errors()[0]
+    form = response.context["form"]
+    assert "expired" in form.non_field_errors()[0]
     assert Application.objects.count() == 0
+    # The page comes back with a fresh token: sending it again works.
+    fresh = form["form_token"].value()
+    assert fresh != token
+    signing.loads(fresh, salt=FORM_TOKEN_SALT)
 
 
 def test_the_same_form_posted_twice_creates_one_application(client, db):
