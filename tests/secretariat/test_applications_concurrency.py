@@ -56,7 +56,7 @@ def test_the_same_form_posted_in_parallel_creates_one_application(founding_data)
 
 def test_two_parallel_applications_of_one_city_leave_one_open(founding_data):
     results = run_in_parallel(
-        [lambda: submit(contact_email=f"person{n}@ljubljana.example") for n in range(3)]
+        [lambda n=n: submit(contact_email=f"person{n}@ljubljana.example") for n in range(3)]
     )
     assert Application.objects.count() == 1
     refused = [r for r in results if isinstance(r, ValidationError)]
