@@ -252,7 +252,7 @@ def transition_application(
     transaction: all of it happens, or none of it.
     """
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))  # summit is an outer join
         .select_related("country", "summit")
         .get(pk=application.pk)
     )

@@ -431,3 +431,14 @@ def test_events_are_kept_in_order(db):
     assert list(
         ApplicationEvent.objects.filter(application=application).values_list("to_state", flat=True)
     ) == [S.UNDER_REVIEW, S.DECLINED]
+
+
+def test_the_demo_applications_load_twice_without_harm(db):
+    from secretariat import demo_applications
+
+    demo_applications.load()
+    demo_applications.load()
+    assert sorted(Application.objects.values_list("city_name", "state")) == [
+        ("Maribor (demo)", S.SUBMITTED),
+        ("Mostar (demo)", S.UNDER_REVIEW),
+    ]
