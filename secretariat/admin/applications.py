@@ -33,6 +33,8 @@ APPLICANT_FIELDS = [
     "motivation",
 ]
 
+APPLICANT_COLUMNS = frozenset(APPLICANT_FIELDS) - {"working_groups"}  # saved by save_related
+
 
 class ApplicationActionForm(ActionForm):
     """The actions' extra inputs, next to the action menu (no JavaScript needed)."""
@@ -158,7 +160,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         obj._history_user = request.user
-        super().save_model(request, obj, form, change)
+        # Only the applicant's data the secretariat corrected: never write back ``state``
+        # (or the summit, the city) from a form that may be older than the last move.
+        changed = [name for name in form.changed_data if name in APPLICANT_COLUMNS]
+        if changed:
+            obj.save(update_fields=[*changed, "search_name", "updated_at"])
         to_state = form.cleaned_data.get("next_state")
         if not to_state:
             return

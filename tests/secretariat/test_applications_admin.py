@@ -110,6 +110,19 @@ def test_the_change_form_moves_through_the_service_and_records_who(
     assert "Complete." in page  # the history is shown on the application
 
 
+def test_the_secretariat_corrects_the_applicants_data_without_touching_the_state(
+    secretariat_client,
+):
+    application = ApplicationFactory(city_name="Novo mesto")
+    data = change_form_data(secretariat_client, application, city_name="Novo Mesto")
+    services.transition_application(  # another door moves it meanwhile
+        application=application, to_state=S.UNDER_REVIEW, by=None
+    )
+    assert secretariat_client.post(change_url(application), data).status_code == 302
+    application.refresh_from_db()
+    assert (application.city_name, application.state) == ("Novo Mesto", S.UNDER_REVIEW)
+
+
 def test_state_is_read_only_in_the_change_form(secretariat_client):
     application = ApplicationFactory()
     response = move(secretariat_client, application, state=S.ADMITTED)

@@ -7,6 +7,9 @@ import pytest
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from members.models import Country
 from outbox.models import Mail
@@ -296,3 +299,33 @@ def test_the_applicant_withdraws_through_the_status_link(client, db):
     again = client.post(url, {"confirm": "on"}, follow=True)
     assert "cannot become" in again.content.decode()
     assert application.events.count() == 1
+
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300
+)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    city_name=TEXT,
+    contact_email=TEXT,
+    website=TEXT,
+    contact_phone=TEXT,
+    population=TEXT,
+    motivation=TEXT,
+)
+def test_fuzzed_input_only_gets_200_302_or_400_and_is_escaped(client, db, settings, **fields):
+    # RELIABILITY 17
+    settings.APPLICATION_RATE_LIMIT = "10000/h"
+    response = client.post(URL, form_data(**fields))
+    assert response.status_code in (200, 302, 400)
+    if response.status_code == 200:
+        page = response.content.decode()
+        for value in fields.values():
+            if "<" in value and len(value.strip()) > 3:
+                assert value.strip() not in page
