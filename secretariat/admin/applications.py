@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -88,6 +89,7 @@ class SummitFilter(admin.RelatedFieldListFilter):
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     form = ApplicationAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6 default
     action_form = ApplicationActionForm
     list_display = ["reference", "city_name", "country", "state", "summit", "submitted_at"]
     list_filter = [NeedsActionFilter, "state", ("summit", SummitFilter), "country"]

@@ -262,6 +262,7 @@ class ApplicationAdminForm(forms.ModelForm):
     ``state`` itself is read-only; a move goes through transition_application.
     """
 
+    website = forms.URLField(label=_("the city's website"), max_length=200, assume_scheme="https")
     next_state = forms.ChoiceField(label=_("Move the application to"), required=False)
     transition_summit = forms.ModelChoiceField(
         label=_("Summit"),
