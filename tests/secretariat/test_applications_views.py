@@ -329,3 +329,30 @@ def test_fuzzed_input_only_gets_200_302_or_400_and_is_escaped(client, db, settin
         for value in fields.values():
             if "<" in value and len(value.strip()) > 3:
                 assert value.strip() not in page
+
+
+def test_the_rate_limit_counts_in_a_shared_redis_cache(client, db, settings):
+    # RELIABILITY 13: in production the count lives in Redis (atomic increments), shared
+    # by every worker process. Redis db 2 is this suite's.
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/2"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    settings.APPLICATION_RATE_LIMIT = "2/m"
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        codes = [
+            client.post(URL, form_data(city_name=""), REMOTE_ADDR="10.9.9.9").status_code
+            for _ in range(3)
+        ]
+        assert codes == [200, 200, 429]
+        assert redis.Redis.from_url(url).dbsize() > 0  # the count really lives in Redis
+    finally:
+        cache.clear()
