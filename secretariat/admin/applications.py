@@ -18,6 +18,7 @@ from presidency.models import Summit
 from secretariat.enums.applications import OPEN_STATES, ApplicationState
 from secretariat.forms.applications import ApplicationAdminForm
 from secretariat.models.applications import Application, ApplicationEvent
+from secretariat.selectors import applications as selectors
 from secretariat.services import applications as services
 
 APPLICANT_FIELDS = [
@@ -46,6 +47,10 @@ class ApplicationActionForm(ActionForm):
         required=False,
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summit"].queryset = selectors.summits_open_for_proposals()
 
 
 class ApplicationEventInline(admin.TabularInline):

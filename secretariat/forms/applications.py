@@ -295,6 +295,7 @@ class ApplicationAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["transition_summit"].queryset = selectors.summits_open_for_proposals()
         state = self.instance.state if self.instance.pk else ApplicationState.SUBMITTED
         choices = [(s, ApplicationState(s).label) for s in ApplicationState.values]
         self.fields["next_state"].choices = [("", _("— no change —"))] + [

@@ -1,12 +1,12 @@
 """Reads on membership applications."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from members.models import City, Country
 from members.text import fold
 from presidency.models import Summit
-from secretariat.enums.applications import OPEN_STATES, ApplicationState
+from secretariat.enums.applications import OPEN_STATES
 from secretariat.models.applications import Application, ApplicationEvent
 from workinggroups.enums import GroupState
 from workinggroups.models import WorkingGroup
@@ -50,16 +50,8 @@ def joinable_groups() -> QuerySet[WorkingGroup]:
 
 def summits_open_for_proposals() -> QuerySet[Summit]:
     """Summits not yet over: an application can be proposed to one of these (rule M2)."""
-    return Summit.objects.filter(ends_on__gte=timezone.localdate()).select_related("host_city")
-
-
-def counts_by_state() -> dict[str, int]:
-    """How many applications are in each state (for the admin's overview)."""
-    rows = Application.objects.values("state").annotate(n=Count("pk"))
-    counts = dict.fromkeys(ApplicationState.values, 0)
-    counts.update({row["state"]: row["n"] for row in rows})
-    return counts
-
-
-def needing_action() -> QuerySet[Application]:
-    return Application.objects.filter(Q(state__in=sorted(OPEN_STATES)))
+    return (
+        Summit.objects.filter(ends_on__gte=timezone.localdate())
+        .select_related("host_city")
+        .order_by("starts_on")
+    )
