@@ -1,1 +1,3 @@
 """The secretariat's models, one module per concern; import them here so Django finds them."""
+
+from secretariat.models.applications import Application, ApplicationEvent  # noqa: F401

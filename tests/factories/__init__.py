@@ -1,5 +1,6 @@
 """factory_boy factories for the whole portal, one module per app."""
 
+from tests.factories.applications import ApplicationFactory  # noqa: F401
 from tests.factories.members import (  # noqa: F401
     CityFactory,
     CityUserFactory,

@@ -11,6 +11,7 @@ from django.db import transaction
 from members import demo as members_demo
 from members.models import User
 from members.otp import enrol_totp
+from secretariat import demo_applications as applications_demo
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             members_demo.load_people()
             created = members_demo.load_users(password=password)
+            applications_demo.load()
             if options["new_password"]:
                 demo_users = User.objects.filter(
                     username__in=["secretariat", *members_demo.DEMO_CITY_USERS]

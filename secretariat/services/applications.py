@@ -1,0 +1,304 @@
+"""Writes on membership applications (rules M2–M4). Every door comes through here:
+the public form, the status link, the admin form, the admin actions and the shell."""
+
+import datetime
+import secrets
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.enums import PersonRole
+from members.models import City, Country, User
+from members.services import appoint_person, create_city
+from outbox.services import queue_mail
+from presidency.models import Summit
+from secretariat.enums.applications import ApplicationState, allowed_transitions
+from secretariat.models.applications import Application, ApplicationEvent
+from secretariat.selectors import applications as selectors
+from workinggroups.enums import GroupState
+from workinggroups.models import GroupMembership, WorkingGroup
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def new_reference(today: datetime.date | None = None) -> str:
+    year = (today or timezone.localdate()).year
+    suffix = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"B40-{year}-{suffix}"
+
+
+def status_link(application: Application) -> str:
+    return f"{settings.SITE_URL}{application.get_status_url()}"
+
+
+def validate_new_application(*, name: str, country: Country | None) -> None:
+    """The rules a new application must meet beyond its fields' formats (rules M2, M3)."""
+    if country is None:
+        return
+    if not country.eligible:
+        # rule M2: the network is open to Balkan cities; the secretariat marks the countries
+        raise ValidationError(
+            {
+                "country": _(
+                    "Cities of %(country)s cannot apply: the network is open to the "
+                    "countries listed on the form."
+                )
+                % {"country": country.name}
+            }
+        )
+    if not name.strip():
+        return
+    city = selectors.member_city_named(name=name, country=country)
+    if city is not None:
+        raise ValidationError(
+            {"city_name": _("%(city)s is already a member of the network.") % {"city": city.name}}
+        )
+    if selectors.has_open_application(name=name, country=country):
+        raise ValidationError(
+            {
+                "city_name": _(
+                    "%(city)s already has an open application; the secretariat is handling it."
+                )
+                % {"city": name.strip()}
+            }
+        )
+
+
+@transaction.atomic
+def submit_application(
+    *,
+    city_name: str,
+    country: Country,
+    mayor_name: str,
+    contact_name: str,
+    contact_position: str,
+    contact_email: str,
+    contact_phone: str,
+    website: str,
+    motivation: str,
+    consent: bool,
+    population: int | None = None,
+    working_groups: Iterable[WorkingGroup] = (),
+    submission_key: uuid.UUID | None = None,
+) -> tuple[Application, bool]:
+    """File an application (rule M3) and tell the applicant and the secretariat.
+
+    Returns the application and whether it is new: the same form posted twice (same
+    ``submission_key``) returns the first application and writes nothing. The mails are
+    recorded here and sent by the outbox after the commit.
+    """
+    if submission_key is not None:
+        existing = Application.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing, False
+    if not consent:
+        raise ValidationError(
+            {"consent": _("The secretariat needs your consent to handle the application.")}
+        )
+    validate_new_application(name=city_name, country=country)
+    application = Application(
+        reference=new_reference(),
+        token=secrets.token_urlsafe(32),
+        submission_key=submission_key or uuid.uuid4(),
+        city_name=city_name.strip(),
+        country=country,
+        mayor_name=mayor_name.strip(),
+        contact_name=contact_name.strip(),
+        contact_position=contact_position.strip(),
+        contact_email=contact_email.strip(),
+        contact_phone=contact_phone.strip(),
+        website=website.strip(),
+        population=population,
+        motivation=motivation.strip(),
+        consent=consent,
+    )
+    application.full_clean()
+    try:
+        with transaction.atomic():  # a savepoint: a lost race must not spoil the transaction
+            application.save()
+    except IntegrityError:
+        # A parallel post of the same form won the race: answer with its application.
+        if submission_key is not None:
+            existing = Application.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing, False
+        # Otherwise another application of the same city was filed at the same moment.
+        raise ValidationError(
+            {"city_name": _("This city already has an open application.")}
+        ) from None
+    groups = [group for group in working_groups if group.state == GroupState.ACTIVE]
+    application.working_groups.set(groups)
+    ApplicationEvent.objects.create(
+        application=application,
+        from_state="",
+        to_state=ApplicationState.SUBMITTED,
+        at=application.submitted_at,
+    )
+    context = {
+        "application": application,
+        "groups": groups,
+        "status_link": status_link(application),
+        "admin_link": settings.SITE_URL
+        + reverse("admin:secretariat_application_change", args=[application.pk]),
+    }
+    queue_mail(
+        to=[application.contact_email],
+        subject=_("Your B40 membership application %(reference)s")
+        % {"reference": application.reference},
+        body=render_to_string("secretariat/mail/application_received.txt", context),
+        kind="application-received",
+    )
+    queue_mail(
+        to=[settings.SECRETARIAT_EMAIL],
+        subject=_("New membership application: %(city)s (%(country)s)")
+        % {"city": application.city_name, "country": country.name},
+        body=render_to_string("secretariat/mail/application_notice.txt", context),
+        kind="application-notice",
+    )
+    return application, True
+
+
+def check_transition(
+    *,
+    application: Application,
+    to_state: str,
+    reason: str = "",
+    summit: Summit | None = None,
+    today: datetime.date | None = None,
+) -> None:
+    """Raise ValidationError if ``application`` may not move to ``to_state``; write nothing.
+
+    The one place the state machine (enums.applications.TRANSITIONS) is enforced.
+    """
+    today = today or timezone.localdate()
+    if to_state not in allowed_transitions(application.state):
+        raise ValidationError(
+            _("An application that is “%(from)s” cannot become “%(to)s”.")
+            % {
+                "from": ApplicationState(application.state).label,
+                "to": ApplicationState(to_state).label
+                if to_state in ApplicationState.values
+                else to_state,
+            },
+            code="invalid_transition",
+        )
+    if to_state == ApplicationState.PROPOSED:
+        if summit is None:
+            raise ValidationError(_("Choose the summit the application is proposed to."))
+        if summit.ends_on < today:
+            raise ValidationError(
+                _("The %(summit)s is over: propose the application to a coming summit.")
+                % {"summit": summit}
+            )
+    # rule M2: a city joins at the Annual Summit, not before it starts
+    if to_state == ApplicationState.ADMITTED and today < application.summit.starts_on:
+        raise ValidationError(
+            _("A city is admitted at its summit: not before %(date)s (rule M2).")
+            % {"date": application.summit.starts_on.isoformat()}
+        )
+    if to_state == ApplicationState.DECLINED and not reason.strip():
+        raise ValidationError(_("Say why the application is declined."))
+
+
+def _admit(application: Application) -> City:
+    """Create the member city, its mayor and contact person from the application (rule M2)."""
+    joined_on = application.summit.starts_on
+    city = create_city(
+        name=application.city_name,
+        country=application.country,
+        joined_on=joined_on,
+        website=application.website,
+        population=application.population,
+    )
+    appoint_person(
+        city=city, role=PersonRole.MAYOR, name=application.mayor_name, started_on=joined_on
+    )
+    contact = appoint_person(
+        city=city,
+        role=PersonRole.CONTACT,
+        name=application.contact_name,
+        position=application.contact_position,
+        email=application.contact_email,
+        phone=application.contact_phone,
+        started_on=joined_on,
+    )
+    for group in application.working_groups.filter(state=GroupState.ACTIVE):
+        membership = GroupMembership(group=group, city=city, contact=contact)
+        membership.full_clean()
+        membership.save()
+    return city
+
+
+@transaction.atomic
+def transition_application(
+    *,
+    application: Application,
+    to_state: str,
+    by: User | None,
+    reason: str = "",
+    summit: Summit | None = None,
+) -> Application:
+    """Move an application along the state machine, record who, when and why, tell the
+    applicant. ``by`` is the secretariat user, or None for the applicant (status link).
+
+    Admitting creates the member city, its mayor and contact person in the same
+    transaction: all of it happens, or none of it.
+    """
+    locked = (
+        Application.objects.select_for_update(of=("self",))  # summit is an outer join
+        .select_related("country", "summit")
+        .get(pk=application.pk)
+    )
+    check_transition(application=locked, to_state=to_state, reason=reason, summit=summit)
+    from_state = locked.state
+    if to_state == ApplicationState.PROPOSED:
+        locked.summit = summit
+    if to_state == ApplicationState.ADMITTED:
+        locked.city = _admit(locked)
+    if to_state in (ApplicationState.DECLINED, ApplicationState.WITHDRAWN):
+        locked.decision_reason = reason.strip()
+    locked.state = to_state
+    locked._history_user = by  # simple_history: who, also outside a request
+    locked.full_clean()
+    locked.save()
+    event = ApplicationEvent.objects.create(
+        application=locked,
+        from_state=from_state,
+        to_state=to_state,
+        by=by,
+        reason=reason.strip(),
+        summit=locked.summit if to_state == ApplicationState.PROPOSED else None,
+    )
+    queue_mail(
+        to=[locked.contact_email],
+        subject=_("Your B40 membership application %(reference)s: %(state)s")
+        % {"reference": locked.reference, "state": ApplicationState(to_state).label},
+        body=render_to_string(
+            "secretariat/mail/application_changed.txt",
+            {"application": locked, "event": event, "status_link": status_link(locked)},
+        ),
+        kind="application-changed",
+    )
+    # The caller's instance shows the new state too.
+    for field in ("state", "summit_id", "city_id", "decision_reason", "updated_at"):
+        setattr(application, field, getattr(locked, field))
+    for cached in ("summit", "city"):
+        application._state.fields_cache.pop(cached, None)
+    return locked
+
+
+def withdraw_application(*, application: Application, reason: str = "") -> Application:
+    """The applicant withdraws through the private status link."""
+    return transition_application(
+        application=application,
+        to_state=ApplicationState.WITHDRAWN,
+        by=None,
+        reason=reason.strip() or _("Withdrawn by the applicant."),
+    )
