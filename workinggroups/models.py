@@ -110,7 +110,7 @@ class WorkingGroup(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=[GroupState.PROPOSED, GroupState.REFUSED])
                 | Q(presidency_approved_at__isnull=False, secretariat_approved_at__isnull=False)
-                | Q(created_on__lte=CHARTER_DATE),
+                | Q(created_on__isnull=False, created_on__lte=CHARTER_DATE),
                 name="workinggroups_group_two_keys",
                 violation_error_message=_(
                     "A new working group becomes active only when both the presidency and "

@@ -268,7 +268,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='workinggroup',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['proposed', 'refused']), models.Q(('presidency_approved_at__isnull', False), ('secretariat_approved_at__isnull', False)), ('created_on__lte', datetime.date(2021, 11, 30)), _connector='OR'), name='workinggroups_group_two_keys', violation_error_message='A new working group becomes active only when both the presidency and the secretariat have approved it (rule W5).'),
+            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['proposed', 'refused']), models.Q(('presidency_approved_at__isnull', False), ('secretariat_approved_at__isnull', False)), models.Q(('created_on__isnull', False), ('created_on__lte', datetime.date(2021, 11, 30))), _connector='OR'), name='workinggroups_group_two_keys', violation_error_message='A new working group becomes active only when both the presidency and the secretariat have approved it (rule W5).'),
         ),
         migrations.AddConstraint(
             model_name='workinggroup',
