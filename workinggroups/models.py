@@ -241,9 +241,7 @@ class Meeting(models.Model):
         return f"{self.group} — {self.get_kind_display()} — {self.starts_at:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "workinggroups:meeting-detail", kwargs={"slug": self.group.slug, "pk": self.pk}
-        )
+        return f"{self.group.get_absolute_url()}#meeting-{self.pk}"
 
     @property
     def minutes_are_public(self) -> bool:

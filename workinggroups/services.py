@@ -315,7 +315,9 @@ def send_meeting_reminder(*, meeting: Meeting, now: datetime.datetime | None = N
     """Mail the member cities' contact points once per meeting (the row lock and the
     recorded ``reminder_sent_at`` keep a second run or worker from mailing again)."""
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
+    )
     if meeting.reminder_sent_at is not None:
         return False
     recipients = _contact_emails(meeting.group)
@@ -439,7 +441,7 @@ def _locked_pending(request: ExtraSessionRequest, by: User) -> ExtraSessionReque
     if not is_secretariat(by):
         raise PermissionDenied(_("Only the secretariat convenes or declines an extra session."))
     request = (
-        ExtraSessionRequest.objects.select_for_update()
+        ExtraSessionRequest.objects.select_for_update(of=("self",))
         .select_related("group", "city", "requested_by")
         .get(pk=request.pk)
     )
