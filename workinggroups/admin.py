@@ -101,7 +101,7 @@ class WorkingGroupAdmin(SimpleHistoryAdmin):
     # The secretariat sees the groups that have gone three months without a meeting first (W3).
     ordering = [F("overdue_since").asc(nulls_last=True), "name"]
     inlines = [GroupMembershipInline]
-    actions = ["approve_as_secretariat", "refuse_as_secretariat", export_as_csv]
+    actions = ["approve_as_secretariat", "refuse_as_secretariat", "close", export_as_csv]
     fields = ["name", "slug", "topic", "is_permanent", "coordinating_city", *APPROVAL_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
@@ -143,6 +143,16 @@ class WorkingGroupAdmin(SimpleHistoryAdmin):
                 % {"n": done},
                 messages.SUCCESS,
             )
+
+    @admin.action(description=_("Close the group"))
+    def close(self, request, queryset):
+        for group in queryset:
+            try:
+                services.close_group(group=group, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{group}: {_errors(exc)}", messages.ERROR)
+            else:
+                self.message_user(request, _("Closed: %(group)s") % {"group": group})
 
     @admin.action(description=_("Refuse for the secretariat, with a reason (rule W5)"))
     def refuse_as_secretariat(self, request, queryset):

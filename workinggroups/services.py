@@ -215,6 +215,21 @@ def refuse_group(*, group: WorkingGroup, by: User, key: str, reason: str) -> Wor
     return group
 
 
+@transaction.atomic
+def close_group(*, group: WorkingGroup, by: User) -> WorkingGroup:
+    """The secretariat closes an active group (topics change with priorities, rule W1)."""
+    if not is_secretariat(by):
+        raise PermissionDenied(_("Only the secretariat closes a working group."))
+    group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+    if group.state != GroupState.ACTIVE:
+        raise ValidationError(_("Only an active group can be closed."))
+    group.state = GroupState.CLOSED
+    group.overdue_since = None
+    group.full_clean()
+    group.save()
+    return group
+
+
 # ---------------------------------------------------------------------------
 # The cadence (rule W3)
 

@@ -62,3 +62,18 @@ def test_mayor_requests_and_secretariat_convenes_an_extra_session(site, page):
     assert len(events) == 1
     assert "Extra session" in str(events[0]["SUMMARY"])
     assert events[0].decoded("DTSTART") == when.astimezone(datetime.UTC)
+
+
+def test_visitor_sees_meeting_times_in_their_own_time_zone(site, browser):
+    from tests.factories import MeetingFactory
+    from workinggroups.models import WorkingGroup
+
+    start = timezone.make_aware(datetime.datetime(2031, 1, 15, 11), timezone.get_default_timezone())
+    MeetingFactory(group=WorkingGroup.objects.get(slug="local-climate-action"), starts_at=start)
+    context = browser.new_context(timezone_id="Europe/Athens", locale="en-GB")
+    page = context.new_page()
+    page.goto(site + "/working-groups/local-climate-action/")
+    upcoming = page.get_by_role("region", name="Upcoming meetings")
+    expect(upcoming.get_by_text("15 January 2031, 11:00")).to_be_visible()
+    expect(upcoming.get_by_text("(Europe/Athens)")).to_contain_text("10:00")
+    context.close()

@@ -221,3 +221,14 @@ def test_admin_refuse_action_asks_for_a_reason(secretariat_client, proposal):
     proposal.refresh_from_db()
     assert proposal.state == GroupState.REFUSED
     assert proposal.refusal_reason == "Duplicate."
+
+
+def test_admin_closes_an_active_group_and_the_cadence_stops(secretariat_client):
+    group = WorkingGroup.objects.get(slug="local-economic-cooperation")
+    secretariat_client.post(
+        reverse("admin:workinggroups_workinggroup_changelist"),
+        {"action": "close", "_selected_action": [group.pk]},
+    )
+    group.refresh_from_db()
+    assert group.state == GroupState.CLOSED
+    assert services.plan_next_meeting(group=group) is None
