@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -192,6 +193,11 @@ class MeetingAdmin(SimpleHistoryAdmin):
     readonly_fields = ["reminder_sent_at", "created_at"]
     inlines = [AttendanceInline]
     actions = [export_as_csv]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # online meeting links are https
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(ExtraSessionRequest)

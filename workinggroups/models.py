@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import City, Person
 from workinggroups.enums import (
+    ApprovalKey,
     GroupState,
     MeetingKind,
     MinutesVisibility,
@@ -94,7 +95,9 @@ class WorkingGroup(models.Model):
         related_name="+",
         verbose_name=_("refused by"),
     )
-    refused_key = models.CharField(_("refused for"), max_length=12, blank=True)
+    refused_key = models.CharField(
+        _("refused for"), max_length=12, choices=ApprovalKey.choices, blank=True
+    )
     refused_at = models.DateTimeField(_("refused at"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     # Rules W3: set by the daily cadence job when three months pass without a meeting.

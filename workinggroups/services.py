@@ -171,7 +171,9 @@ def _locked_proposal(group: WorkingGroup) -> WorkingGroup:
 def approve_group(*, group: WorkingGroup, by: User, key: str) -> WorkingGroup:
     """Turn one of the two keys; the second key activates the group (rule W5)."""
     if not holds_key(by, key):
-        raise PermissionDenied(_("You cannot approve for the %(key)s.") % {"key": key})
+        raise PermissionDenied(
+            _("You cannot approve for the %(key)s.") % {"key": ApprovalKey(key).label}
+        )
     group = _locked_proposal(group)  # the row lock makes two simultaneous approvals serial
     now = timezone.now()
     if key == ApprovalKey.PRESIDENCY:
@@ -194,7 +196,9 @@ def approve_group(*, group: WorkingGroup, by: User, key: str) -> WorkingGroup:
 def refuse_group(*, group: WorkingGroup, by: User, key: str, reason: str) -> WorkingGroup:
     """Either key may refuse, with a reason (rule W5)."""
     if not holds_key(by, key):
-        raise PermissionDenied(_("You cannot refuse for the %(key)s.") % {"key": key})
+        raise PermissionDenied(
+            _("You cannot refuse for the %(key)s.") % {"key": ApprovalKey(key).label}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the group is refused.")})
     group = _locked_proposal(group)
