@@ -247,6 +247,11 @@ class Meeting(models.Model):
         return f"{self.group.get_absolute_url()}#meeting-{self.pk}"
 
     @property
+    def present_cities(self) -> list[City]:
+        """The cities recorded present (reads the prefetched attendance, no query per row)."""
+        return [a.city for a in self.attendances.all() if a.present]
+
+    @property
     def minutes_are_public(self) -> bool:
         return self.minutes_visibility == MinutesVisibility.PUBLIC
 
