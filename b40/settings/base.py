@@ -158,7 +158,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.sweep_mails",
         "schedule": crontab(minute="*/5"),
     },
+    "workinggroups-plan-meetings": {
+        "task": "workinggroups.plan_meetings",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
+# Rule W3: days before a working-group meeting that its member cities are reminded.
+WORKINGGROUPS_REMINDER_DAYS = env.int("WORKINGGROUPS_REMINDER_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ DATA_MIGRATIONS = [
     "presidency.migrations.0002_founding_summit",
     "workinggroups.migrations.0002_initial_groups",
     "secretariat.migrations.0002_application_permissions",
+    "workinggroups.migrations.0004_secretariat_permissions",
 ]
 
 

@@ -9,3 +9,8 @@ from tests.factories.members import (  # noqa: F401
     SecretariatUserFactory,
     UserFactory,
 )
+from tests.factories.workinggroups import (  # noqa: F401
+    GroupMembershipFactory,
+    MeetingFactory,
+    WorkingGroupFactory,
+)

@@ -12,6 +12,7 @@ from members import demo as members_demo
 from members.models import User
 from members.otp import enrol_totp
 from secretariat import demo_applications as applications_demo
+from workinggroups import demo as workinggroups_demo
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             members_demo.load_people()
             created = members_demo.load_users(password=password)
+            workinggroups_demo.load()
             applications_demo.load()
             if options["new_password"]:
                 demo_users = User.objects.filter(

@@ -1,0 +1,531 @@
+"""Writes on working groups. Every door — browser, admin, shell, the daily job — comes here.
+
+Membership (join, leave), two-key creation of new groups (rule W5), the quarterly cadence
+(rule W3) and extra sessions at a member's request (rule W4).
+"""
+
+import datetime
+import logging
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from unidecode import unidecode
+
+from members.enums import PersonRole
+from members.models import City, Person, User
+from members.permissions import SECRETARIAT_GROUP
+from outbox.services import queue_mail
+from presidency import selectors as presidency_selectors
+from workinggroups.enums import ApprovalKey, GroupState, MeetingKind, RequestState
+from workinggroups.models import (
+    ExtraSessionRequest,
+    GroupMembership,
+    Meeting,
+    WorkingGroup,
+)
+
+logger = logging.getLogger(__name__)
+
+CADENCE = relativedelta(months=3)  # rule W3: every three months
+
+
+def reminder_days() -> int:
+    return int(getattr(settings, "WORKINGGROUPS_REMINDER_DAYS", 7))
+
+
+def meeting_time() -> datetime.time:
+    return datetime.time.fromisoformat(getattr(settings, "WORKINGGROUPS_MEETING_TIME", "11:00"))
+
+
+def meeting_length() -> datetime.timedelta:
+    return datetime.timedelta(minutes=int(getattr(settings, "WORKINGGROUPS_MEETING_MINUTES", 90)))
+
+
+# ---------------------------------------------------------------------------
+# Who holds which key
+
+
+def is_secretariat(user: User | None) -> bool:
+    if user is None or not user.is_active or not user.is_staff:
+        return False
+    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+
+
+def is_presidency(user: User | None) -> bool:
+    """A user of the presiding city acts for the presidency (rule W5)."""
+    if user is None or not getattr(user, "acts_for_city", False):
+        return False
+    city = presidency_selectors.presiding_city()
+    return city is not None and city.pk == user.city_id
+
+
+def holds_key(user: User | None, key: str) -> bool:
+    if key == ApprovalKey.PRESIDENCY:
+        return is_presidency(user)
+    if key == ApprovalKey.SECRETARIAT:
+        return is_secretariat(user)
+    return False
+
+
+def _site_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+# ---------------------------------------------------------------------------
+# Membership
+
+
+def default_contact(city: City) -> Person | None:
+    """The city's current contact point, else its current mayor."""
+    people = Person.objects.filter(city=city, ended_on__isnull=True)
+    return (
+        people.filter(role=PersonRole.CONTACT).order_by("-started_on", "pk").first()
+        or people.filter(role=PersonRole.MAYOR).first()
+    )
+
+
+@transaction.atomic
+def join_group(
+    *, group: WorkingGroup, city: City, by: User | None = None, contact: Person | None = None
+) -> GroupMembership:
+    if group.state != GroupState.ACTIVE:
+        raise ValidationError(_("Only an active working group can be joined."))
+    if not city.is_active:
+        raise ValidationError(_("Only an active member city can join a working group."))
+    if contact is not None and contact.city_id != city.pk:
+        raise ValidationError({"contact": _("The contact point must be one of the city's people.")})
+    membership = GroupMembership(group=group, city=city, contact=contact or default_contact(city))
+    membership.full_clean()
+    membership.save()
+    logger.debug("workinggroups: %s joined %s (by %s)", city, group, by)
+    return membership
+
+
+@transaction.atomic
+def leave_group(*, group: WorkingGroup, city: City, by: User | None = None) -> None:
+    deleted, _rows = GroupMembership.objects.filter(group=group, city=city).delete()
+    if not deleted:
+        raise ValidationError(_("This city is not a member of this group."))
+    logger.debug("workinggroups: %s left %s (by %s)", city, group, by)
+
+
+# ---------------------------------------------------------------------------
+# New groups: two keys (rule W5)
+
+
+def _unique_group_slug(name: str) -> str:
+    base = slugify(unidecode(name))[:140] or "group"
+    slug, n = base, 2
+    while WorkingGroup.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def propose_group(*, name: str, topic: str, by: User, is_permanent: bool = False) -> WorkingGroup:
+    """The presidency or the secretariat proposes a group; it starts as proposed (rule W5)."""
+    if not (is_presidency(by) or is_secretariat(by)):
+        raise PermissionDenied(_("Only the presidency or the secretariat may propose a group."))
+    group = WorkingGroup(
+        name=name.strip(),
+        slug=_unique_group_slug(name),
+        topic=topic.strip(),
+        is_permanent=is_permanent,
+        state=GroupState.PROPOSED,
+        proposed_by=by,
+        proposed_at=timezone.now(),
+    )
+    group.full_clean()
+    group.save()
+    queue_mail(
+        to=[settings.SECRETARIAT_EMAIL],
+        subject=_("New working group proposed: %(name)s") % {"name": group.name},
+        body=_(
+            "%(user)s proposed the working group “%(name)s”.\n\n%(topic)s\n\n"
+            "It becomes active when both the presidency and the secretariat approve it "
+            "(rule W5)."
+        )
+        % {"user": by.get_full_name() or by.username, "name": group.name, "topic": group.topic},
+        kind="workinggroups.proposed",
+    )
+    return group
+
+
+def _locked_proposal(group: WorkingGroup) -> WorkingGroup:
+    group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+    if group.state != GroupState.PROPOSED:
+        raise ValidationError(
+            _("This group is %(state)s; only a proposed group can be approved or refused.")
+            % {"state": group.get_state_display().lower()}
+        )
+    return group
+
+
+@transaction.atomic
+def approve_group(*, group: WorkingGroup, by: User, key: str) -> WorkingGroup:
+    """Turn one of the two keys; the second key activates the group (rule W5)."""
+    if not holds_key(by, key):
+        raise PermissionDenied(
+            _("You cannot approve for the %(key)s.") % {"key": ApprovalKey(key).label}
+        )
+    group = _locked_proposal(group)  # the row lock makes two simultaneous approvals serial
+    now = timezone.now()
+    if key == ApprovalKey.PRESIDENCY:
+        if group.presidency_approved_at:
+            raise ValidationError(_("The presidency has already approved this group."))
+        group.presidency_approved_by, group.presidency_approved_at = by, now
+    else:
+        if group.secretariat_approved_at:
+            raise ValidationError(_("The secretariat has already approved this group."))
+        group.secretariat_approved_by, group.secretariat_approved_at = by, now
+    if group.presidency_approved_at and group.secretariat_approved_at:
+        group.state = GroupState.ACTIVE
+        group.created_on = timezone.localdate(now)
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def refuse_group(*, group: WorkingGroup, by: User, key: str, reason: str) -> WorkingGroup:
+    """Either key may refuse, with a reason (rule W5)."""
+    if not holds_key(by, key):
+        raise PermissionDenied(
+            _("You cannot refuse for the %(key)s.") % {"key": ApprovalKey(key).label}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the group is refused.")})
+    group = _locked_proposal(group)
+    group.state = GroupState.REFUSED
+    group.refused_by, group.refused_key = by, key
+    group.refused_at = timezone.now()
+    group.refusal_reason = reason.strip()
+    group.full_clean()
+    group.save()
+    if group.proposed_by and group.proposed_by.email:
+        queue_mail(
+            to=[group.proposed_by.email],
+            subject=_("Working group refused: %(name)s") % {"name": group.name},
+            body=_("The %(key)s refused the working group “%(name)s”.\n\nReason: %(reason)s")
+            % {"key": ApprovalKey(key).label, "name": group.name, "reason": group.refusal_reason},
+            kind="workinggroups.refused",
+        )
+    return group
+
+
+@transaction.atomic
+def close_group(*, group: WorkingGroup, by: User) -> WorkingGroup:
+    """The secretariat closes an active group (topics change with priorities, rule W1)."""
+    if not is_secretariat(by):
+        raise PermissionDenied(_("Only the secretariat closes a working group."))
+    group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+    if group.state != GroupState.ACTIVE:
+        raise ValidationError(_("Only an active group can be closed."))
+    group.state = GroupState.CLOSED
+    group.overdue_since = None
+    group.full_clean()
+    group.save()
+    return group
+
+
+# ---------------------------------------------------------------------------
+# The cadence (rule W3)
+
+
+def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same wall-clock time ``months`` later in the network's time zone.
+
+    relativedelta clamps month ends (30 November + 3 months = 28/29 February) and the
+    arithmetic runs on local wall-clock time, so a meeting at 11:00 stays at 11:00 across
+    a daylight-saving change.
+    """
+    tz = timezone.get_default_timezone()
+    local = timezone.localtime(moment, tz).replace(tzinfo=None)
+    return timezone.make_aware(local + relativedelta(months=months), tz)
+
+
+def next_regular_start(previous: datetime.datetime) -> datetime.datetime:
+    return add_months(previous, 3)
+
+
+def _cadence_anchor(group: WorkingGroup) -> datetime.datetime:
+    last = (
+        group.meetings.filter(kind=MeetingKind.REGULAR).order_by("-starts_at").only("starts_at")
+    ).first()
+    if last is not None:
+        return last.starts_at
+    start_day = group.created_on or timezone.localdate()
+    return timezone.make_aware(
+        datetime.datetime.combine(start_day, meeting_time()), timezone.get_default_timezone()
+    )
+
+
+@transaction.atomic
+def plan_next_meeting(
+    *, group: WorkingGroup, now: datetime.datetime | None = None
+) -> Meeting | None:
+    """Plan the group's next regular meeting three months after its previous one.
+
+    Idempotent: the slot is a date computed from the database alone, and a unique
+    constraint on (group, slot) means a second run — or a second worker — finds the
+    meeting instead of planning another. Returns the meeting planned now, or None.
+    """
+    now = now or timezone.now()
+    group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+    if group.state != GroupState.ACTIVE:
+        return None
+    if group.meetings.filter(kind=MeetingKind.REGULAR, starts_at__gte=now).exists():
+        return None
+    anchor = _cadence_anchor(group)
+    start, months = next_regular_start(anchor), 3
+    while start < now:  # missed quarters (a new job, a long outage): the first slot ahead
+        months += 3
+        start = add_months(anchor, months)
+    meeting, created = Meeting.objects.get_or_create(
+        group=group,
+        regular_slot=timezone.localdate(start),
+        defaults={
+            "kind": MeetingKind.REGULAR,
+            "starts_at": start,
+            "ends_at": start + meeting_length(),
+            "agenda": _("Quarterly meeting of the working group (rule W3)."),
+        },
+    )
+    return meeting if created else None
+
+
+def overdue_reference(group: WorkingGroup, now: datetime.datetime) -> datetime.date | None:
+    last = group.meetings.filter(starts_at__lte=now).aggregate(last=Max("starts_at"))["last"]
+    return timezone.localdate(last) if last else group.created_on
+
+
+@transaction.atomic
+def update_overdue(*, group: WorkingGroup, now: datetime.datetime | None = None) -> bool:
+    """Mark the group overdue when more than three months passed without a meeting (W3)."""
+    now = now or timezone.now()
+    group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+    today = timezone.localdate(now)
+    reference = overdue_reference(group, now)
+    due = reference + CADENCE if reference else None
+    overdue = group.state == GroupState.ACTIVE and due is not None and today > due
+    overdue_since = (group.overdue_since or due) if overdue else None
+    if overdue_since != group.overdue_since:
+        group.overdue_since = overdue_since
+        group.save(update_fields=["overdue_since"])
+    return overdue
+
+
+def _contact_emails(group: WorkingGroup) -> list[str]:
+    return [
+        m.contact.email
+        for m in group.memberships.select_related("contact")
+        if m.contact and m.contact.email and m.contact.ended_on is None
+    ]
+
+
+@transaction.atomic
+def send_meeting_reminder(*, meeting: Meeting, now: datetime.datetime | None = None) -> bool:
+    """Mail the member cities' contact points once per meeting (the row lock and the
+    recorded ``reminder_sent_at`` keep a second run or worker from mailing again)."""
+    now = now or timezone.now()
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
+    )
+    if meeting.reminder_sent_at is not None:
+        return False
+    recipients = _contact_emails(meeting.group)
+    if recipients:
+        tz = timezone.get_default_timezone()
+        queue_mail(
+            to=recipients,
+            subject=_("Reminder: %(group)s meets on %(date)s")
+            % {
+                "group": meeting.group.name,
+                "date": timezone.localtime(meeting.starts_at, tz).strftime("%d.%m.%Y"),
+            },
+            body=_(
+                "The working group “%(group)s” meets online on %(when)s (Istanbul time).\n\n"
+                "Online link: %(link)s\n\nAgenda:\n%(agenda)s\n\n%(url)s"
+            )
+            % {
+                "group": meeting.group.name,
+                "when": timezone.localtime(meeting.starts_at, tz).strftime("%d.%m.%Y %H:%M"),
+                "link": meeting.online_link or _("to follow"),
+                "agenda": meeting.agenda,
+                "url": _site_url(meeting.group.get_absolute_url()),
+            },
+            kind="workinggroups.reminder",
+        )
+    meeting.reminder_sent_at = now
+    meeting.save(update_fields=["reminder_sent_at"])
+    return True
+
+
+def run_cadence(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """The daily job: plan, mark overdue, remind. Safe to run twice."""
+    now = now or timezone.now()
+    planned = overdue = reminded = 0
+    for group in WorkingGroup.objects.filter(state=GroupState.ACTIVE).only("pk"):
+        planned += plan_next_meeting(group=group, now=now) is not None
+        overdue += update_overdue(group=group, now=now)
+    # Groups no longer active are not overdue.
+    for group in WorkingGroup.objects.exclude(state=GroupState.ACTIVE).filter(
+        overdue_since__isnull=False
+    ):
+        update_overdue(group=group, now=now)
+    due = Meeting.objects.filter(
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + datetime.timedelta(days=reminder_days()),
+        group__state=GroupState.ACTIVE,
+    ).only("pk")
+    for meeting in due:
+        reminded += send_meeting_reminder(meeting=meeting, now=now)
+    return {"planned": planned, "overdue": overdue, "reminded": reminded}
+
+
+# ---------------------------------------------------------------------------
+# Extra sessions (rule W4)
+
+
+@transaction.atomic
+def request_extra_session(
+    *,
+    group: WorkingGroup,
+    city: City,
+    by: User | None,
+    reason: str,
+    proposed_start: datetime.datetime,
+    proposed_alternative: datetime.datetime | None = None,
+) -> ExtraSessionRequest:
+    """A member city asks that its group be convened sooner (rule W4)."""
+    if not GroupMembership.objects.filter(group=group, city=city).exists():
+        raise PermissionDenied(_("Only a member city of the group may request an extra session."))
+    if group.state != GroupState.ACTIVE:
+        raise ValidationError(_("Only an active group can be convened."))
+    now = timezone.now()
+    errors = {}
+    if proposed_start <= now:
+        errors["proposed_start"] = _("Propose a date in the future.")
+    if proposed_alternative is not None and proposed_alternative <= now:
+        errors["proposed_alternative"] = _("Propose a date in the future.")
+    if errors:
+        raise ValidationError(errors)
+    request = ExtraSessionRequest(
+        group=group,
+        city=city,
+        requested_by=by,
+        reason=reason.strip(),
+        proposed_start=proposed_start,
+        proposed_alternative=proposed_alternative,
+    )
+    request.full_clean()
+    request.save()
+    queue_mail(
+        to=[settings.SECRETARIAT_EMAIL],
+        subject=_("%(city)s asks for an extra session of %(group)s")
+        % {"city": city.name, "group": group.name},
+        body=_("Reason: %(reason)s\n\nProposed: %(when)s\n\nConvene or decline it in the admin.")
+        % {
+            "reason": request.reason,
+            "when": timezone.localtime(proposed_start).strftime("%d.%m.%Y %H:%M"),
+        },
+        kind="workinggroups.extra_requested",
+    )
+    return request
+
+
+def _tell_requesting_city(request: ExtraSessionRequest, subject: str, body: str) -> None:
+    recipients = []
+    if request.requested_by and request.requested_by.email:
+        recipients.append(request.requested_by.email)
+    membership = (
+        GroupMembership.objects.select_related("contact")
+        .filter(group=request.group, city=request.city)
+        .first()
+    )
+    if membership and membership.contact and membership.contact.email:
+        recipients.append(membership.contact.email)
+    if recipients:
+        queue_mail(to=recipients, subject=subject, body=body, kind="workinggroups.extra_decided")
+
+
+def _locked_pending(request: ExtraSessionRequest, by: User) -> ExtraSessionRequest:
+    if not is_secretariat(by):
+        raise PermissionDenied(_("Only the secretariat convenes or declines an extra session."))
+    request = (
+        ExtraSessionRequest.objects.select_for_update(of=("self",))
+        .select_related("group", "city", "requested_by")
+        .get(pk=request.pk)
+    )
+    if request.state != RequestState.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    return request
+
+
+@transaction.atomic
+def convene_extra_session(
+    *,
+    request: ExtraSessionRequest,
+    by: User,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime | None = None,
+    online_link: str = "",
+    agenda: str = "",
+) -> Meeting:
+    request = _locked_pending(request, by)
+    meeting = Meeting(
+        group=request.group,
+        kind=MeetingKind.EXTRA,
+        starts_at=starts_at,
+        ends_at=ends_at or starts_at + meeting_length(),
+        online_link=online_link,
+        agenda=agenda or request.reason,
+    )
+    meeting.full_clean()
+    meeting.save()
+    request.state = RequestState.CONVENED
+    request.meeting = meeting
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.full_clean()
+    request.save()
+    _tell_requesting_city(
+        request,
+        _("Extra session of %(group)s convened") % {"group": request.group.name},
+        _(
+            "The secretariat convened the extra session your city asked for: %(when)s "
+            "(Istanbul time).\n\n%(url)s"
+        )
+        % {
+            "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
+            "url": _site_url(request.group.get_absolute_url()),
+        },
+    )
+    return meeting
+
+
+@transaction.atomic
+def decline_extra_session(
+    *, request: ExtraSessionRequest, by: User, reason: str
+) -> ExtraSessionRequest:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the request is declined.")})
+    request = _locked_pending(request, by)
+    request.state = RequestState.DECLINED
+    request.decline_reason = reason.strip()
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.full_clean()
+    request.save()
+    _tell_requesting_city(
+        request,
+        _("Extra session of %(group)s declined") % {"group": request.group.name},
+        _("The secretariat declined the extra session your city asked for.\n\nReason: %(reason)s")
+        % {"reason": request.decline_reason},
+    )
+    return request

@@ -1,0 +1,40 @@
+import zoneinfo
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from workinggroups.selectors import NETWORK_TIMEZONE
+
+register = template.Library()
+
+
+def _fmt(moment, tz) -> str:
+    local = timezone.localtime(moment, tz)
+    return formats.date_format(local, "j E Y, H:i")
+
+
+@register.simple_tag
+def meeting_times(meeting, viewer_tz=None):
+    """When a meeting is, in Istanbul time and — if different — in the viewer's time zone."""
+    istanbul = zoneinfo.ZoneInfo(NETWORK_TIMEZONE)
+    when = format_html(
+        '<time datetime="{}"{}>{}</time> <span class="text-body-secondary">({})</span>',
+        meeting.starts_at.isoformat(),
+        # The browser adds the visitor's own time only when the server does not know it.
+        mark_safe("" if viewer_tz is not None else " data-meeting-start"),  # noqa: S308
+        _fmt(meeting.starts_at, istanbul),
+        _("Istanbul time"),
+    )
+    if viewer_tz is not None:
+        own = timezone.localtime(meeting.starts_at, viewer_tz)
+        if own.utcoffset() != timezone.localtime(meeting.starts_at, istanbul).utcoffset():
+            when = format_html(
+                '{} · {} <span class="text-body-secondary">({})</span>',
+                when,
+                _fmt(meeting.starts_at, viewer_tz),
+                _("your time, %(zone)s") % {"zone": str(viewer_tz)},
+            )
+    return when
