@@ -1,6 +1,7 @@
 from django.urls import path
 
 from secretariat.views import public as views
+from secretariat.views import workspace as workspace_views
 
 app_name = "secretariat"
 
@@ -11,4 +12,34 @@ urlpatterns = [
     path("cities/", views.CityListView.as_view(), name="city-list"),
     path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="city-detail"),
     path("my-city/", views.DashboardView.as_view(), name="dashboard"),
+    # The workspace: news, recommendations, and the dashboard's doors.
+    path("news/", workspace_views.NewsListView.as_view(), name="news-list"),
+    path(
+        "recommendations/",
+        workspace_views.RecommendationListView.as_view(),
+        name="recommendation-list",
+    ),
+    path(
+        "recommendations/<int:year>/<int:number>/",
+        workspace_views.RecommendationDetailView.as_view(),
+        name="recommendation-detail",
+    ),
+    path(
+        "my-city/recommendations/<int:pk>/follow-up/",
+        workspace_views.FollowUpView.as_view(),
+        name="followup-edit",
+    ),
+    path("my-city/people/add/", workspace_views.ContactAddView.as_view(), name="person-add"),
+    path(
+        "my-city/people/<int:pk>/edit/",
+        workspace_views.PersonUpdateView.as_view(),
+        name="person-edit",
+    ),
+    path(
+        "my-city/people/<int:pk>/end/", workspace_views.PersonEndView.as_view(), name="person-end"
+    ),
+    path("my-city/goals/propose/", workspace_views.GoalProposeView.as_view(), name="goal-propose"),
+    path(
+        "my-city/goals/<int:pk>/agree/", workspace_views.GoalAgreeView.as_view(), name="goal-agree"
+    ),
 ]

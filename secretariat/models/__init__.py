@@ -1,1 +1,11 @@
 """The secretariat's models, one module per concern; import them here so Django finds them."""
+
+from secretariat.models.workspace import (  # noqa: F401
+    Announcement,
+    AnnouncementDelivery,
+    FollowUp,
+    Goal,
+    GoalProgress,
+    Recommendation,
+    RosterMember,
+)
