@@ -8,3 +8,9 @@ from tests.factories.members import (  # noqa: F401
     SecretariatUserFactory,
     UserFactory,
 )
+from tests.factories.workspace import (  # noqa: F401
+    AnnouncementFactory,
+    GoalFactory,
+    RecommendationFactory,
+    RosterMemberFactory,
+)
