@@ -102,8 +102,15 @@ def test_the_president_may_announce_another_mayor_may_not(mayor):
 def test_dashboard_shows_only_what_is_addressed_to_the_city(
     secretariat_user, group, mayor_client, client
 ):
-    post(secretariat_user, title="For the climate group", audience=Audience.GROUP, working_group=group)
-    post(secretariat_user, title="For Edirne only", audience=Audience.CITIES, cities=[city("edirne")])
+    post(
+        secretariat_user,
+        title="For the climate group",
+        audience=Audience.GROUP,
+        working_group=group,
+    )
+    post(
+        secretariat_user, title="For Edirne only", audience=Audience.CITIES, cities=[city("edirne")]
+    )
     post(secretariat_user, title="For everyone", audience=Audience.ALL)
     tirana = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
     assert "For the climate group" in tirana and "For everyone" in tirana
