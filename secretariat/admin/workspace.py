@@ -305,7 +305,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
             return
         data = {name: form.cleaned_data[name] for name in self.fields if name != "number"}
-        _adopt_saved(obj, services.adopt_recommendation(**data))
+        _adopt_saved(obj, services.adopt_recommendation(by=request.user, **data))
 
 
 @admin.register(FollowUp)

@@ -17,7 +17,7 @@ from secretariat.enums.workspace import FollowUpState
 class FollowUpForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Your city's follow-up"),
-        choices=FollowUpState.choices,
+        choices=[("", "—"), *FollowUpState.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     reason = forms.CharField(

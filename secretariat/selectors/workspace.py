@@ -143,7 +143,8 @@ def recommendations_with_rates() -> tuple[list[Recommendation], int]:
     members = City.objects.filter(status=CityStatus.ACTIVE).count()
     active = Q(follow_ups__city__status=CityStatus.ACTIVE)
     recommendations = list(
-        Recommendation.objects.select_related("summit", "working_group").annotate(
+        Recommendation.objects.select_related("summit", "working_group")
+        .annotate(
             following=Count("follow_ups", filter=active & Q(follow_ups__state__in=FOLLOWING)),
             done=Count("follow_ups", filter=active & Q(follow_ups__state=FollowUpState.DONE)),
             declined=Count(
@@ -151,6 +152,7 @@ def recommendations_with_rates() -> tuple[list[Recommendation], int]:
             ),
             answered=Count("follow_ups", filter=active),
         )
+        .order_by("-year", "number")
     )
     for recommendation in recommendations:
         recommendation.rate = round(100 * recommendation.following / members) if members else 0
@@ -176,7 +178,7 @@ def follow_ups_of_city(city: City) -> QuerySet[FollowUp]:
 
 def recommendations_for_city(city: City) -> QuerySet[Recommendation]:
     """All recommendations, each with ``city_follow_ups`` holding the city's own (0 or 1)."""
-    return Recommendation.objects.prefetch_related(
+    return Recommendation.objects.order_by("-year", "number").prefetch_related(
         Prefetch(
             "follow_ups",
             queryset=FollowUp.objects.filter(city=city),

@@ -38,6 +38,15 @@ from workinggroups.models import WorkingGroup
 # --- who acts -------------------------------------------------------------------------
 
 
+def _save(instance, *, by: User | None) -> None:
+    """Validate and save, recording ``by`` in the history row also outside a request
+    (the shell, a task), where simple-history's middleware does not know the user."""
+    if by is not None:
+        instance._history_user = by
+    instance.full_clean()
+    instance.save()
+
+
 def is_secretariat(user: User) -> bool:
     """Staff of the Permanent Secretariat (rule T1): the Secretariat group, or a superuser."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
@@ -105,8 +114,7 @@ def propose_goal(
         proposed_by=party,
     )
     _agree(goal, party=party, by=by)
-    goal.full_clean()
-    goal.save()
+    _save(goal, by=by)
     return goal
 
 
@@ -121,8 +129,7 @@ def agree_goal(*, goal: Goal, by: User) -> Goal:
     if already is not None:
         raise ValidationError(_("Your side has already agreed to this goal."))
     _agree(goal, party=party, by=by)
-    goal.full_clean()
-    goal.save()
+    _save(goal, by=by)
     return goal
 
 
@@ -141,8 +148,7 @@ def record_goal_progress(
     progress = GoalProgress(
         goal=goal, value=value, recorded_on=recorded_on, note=note, recorded_by=by
     )
-    progress.full_clean()
-    progress.save()
+    _save(progress, by=by)
     return progress
 
 
@@ -159,6 +165,7 @@ def adopt_recommendation(
     adopted_on: datetime.date,
     summit: Summit | None = None,
     working_group: WorkingGroup | None = None,
+    by: User | None = None,
 ) -> Recommendation:
     """Record a recommendation of the network under the next number of its year."""
     # Lock the year's rows so two adoptions do not take the same number; the unique
@@ -175,8 +182,7 @@ def adopt_recommendation(
         summit=summit if adopted_by == AdoptedBy.SUMMIT else None,
         working_group=working_group,
     )
-    recommendation.full_clean()
-    recommendation.save()
+    _save(recommendation, by=by)
     return recommendation
 
 
@@ -201,8 +207,7 @@ def record_follow_up(
     follow_up.state = state
     follow_up.reason = reason.strip()
     follow_up.updated_by = by
-    follow_up.full_clean()
-    follow_up.save()
+    _save(follow_up, by=by)
     return follow_up
 
 
@@ -282,6 +287,7 @@ def send_announcement(*, announcement: Announcement, by: User) -> int:
         count += 1
     announcement.sent_at = timezone.now()
     announcement.posted_by = announcement.posted_by or by
+    announcement._history_user = by
     announcement.save()
     return count
 
@@ -310,8 +316,7 @@ def post_announcement(
         working_group=working_group,
         is_public=is_public,
     )
-    announcement.full_clean()
-    announcement.save()
+    _save(announcement, by=by)
     announcement.cities.set(cities)
     send_announcement(announcement=announcement, by=by)
     announcement.refresh_from_db()
@@ -366,8 +371,7 @@ def update_city_person(
     """A city corrects one of its current people's details (kept as history)."""
     person = _own_current_person(person=person, by=by)
     person.name, person.position, person.email, person.phone = name.strip(), position, email, phone
-    person.full_clean()
-    person.save()
+    _save(person, by=by)
     return person
 
 
@@ -378,6 +382,5 @@ def end_city_person(*, person: Person, by: User, ended_on: datetime.date) -> Per
     if person.role not in CITY_EDITABLE_ROLES:
         raise ValidationError(_("The secretariat records a change of mayor."))
     person.ended_on = ended_on
-    person.full_clean()
-    person.save()
+    _save(person, by=by)
     return person

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members import demo as members_demo
+from secretariat import demo_workspace
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save(update_fields=["password"])
                 created = [user.username for user in demo_users]
+            demo_workspace.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded (everything marked “(demo)”)."))
         if created:
             self.stdout.write("")
