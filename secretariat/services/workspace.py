@@ -5,12 +5,13 @@ secretariat), M5 (recommendations and the cities' follow-ups).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,12 +39,17 @@ from workinggroups.models import WorkingGroup
 # --- who acts -------------------------------------------------------------------------
 
 
-def _save(instance, *, by: User | None) -> None:
+def _save(instance, *, by: User | None, raced_fields: Iterable[str] = ()) -> None:
     """Validate and save, recording ``by`` in the history row also outside a request
-    (the shell, a task), where simple-history's middleware does not know the user."""
+    (the shell, a task), where simple-history's middleware does not know the user.
+
+    Constraints on ``raced_fields`` are left to the database, so that a parallel write
+    fails as IntegrityError, which :func:`_retry_on_conflict` retries.
+    """
     if by is not None:
         instance._history_user = by
-    instance.full_clean()
+    instance.full_clean(validate_constraints=False)
+    instance.validate_constraints(exclude=set(raced_fields))
     instance.save()
 
 
@@ -72,6 +78,22 @@ def party_of(*, user: User, mandate: Mandate | None) -> str | None:
     if is_president(user, mandate):
         return Party.PRESIDENCY
     return None
+
+
+T = TypeVar("T")
+
+
+def _retry_on_conflict(write: Callable[[], T], *, attempts: int = 3) -> T:
+    """Run ``write`` in a savepoint; when a parallel request took the same unique key
+    first (a double submit, the same number), read again and retry instead of failing."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 # --- annual goals (G1, S8) ------------------------------------------------------------
@@ -155,6 +177,9 @@ def record_goal_progress(
 # --- recommendations and follow-ups (M5) ------------------------------------------------
 
 
+RECOMMENDATION_NUMBER_LOCK = 40_005  # a PostgreSQL advisory lock key, with the year
+
+
 @transaction.atomic
 def adopt_recommendation(
     *,
@@ -168,22 +193,33 @@ def adopt_recommendation(
     by: User | None = None,
 ) -> Recommendation:
     """Record a recommendation of the network under the next number of its year."""
-    # Lock the year's rows so two adoptions do not take the same number; the unique
-    # constraint stays the last guard (also for the first one of a year).
-    list(Recommendation.objects.select_for_update().filter(year=year).values_list("pk"))
-    last = Recommendation.objects.filter(year=year).aggregate(n=Max("number"))["n"] or 0
-    recommendation = Recommendation(
-        year=year,
-        number=last + 1,
-        title=title.strip(),
-        text=text,
-        adopted_by=adopted_by,
-        adopted_on=adopted_on,
-        summit=summit if adopted_by == AdoptedBy.SUMMIT else None,
-        working_group=working_group,
-    )
-    _save(recommendation, by=by)
-    return recommendation
+    summit = summit if adopted_by == AdoptedBy.SUMMIT else None
+    if connection.vendor == "postgresql":
+        # Adoptions of one year take their numbers one after the other (until commit);
+        # SQLite serialises writers by itself.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [RECOMMENDATION_NUMBER_LOCK, year]
+            )
+
+    def write() -> Recommendation:
+        # The next number of the year; should a parallel adoption still take it first,
+        # the unique constraint fails and the retry reads the new maximum.
+        last = Recommendation.objects.filter(year=year).aggregate(n=Max("number"))["n"] or 0
+        recommendation = Recommendation(
+            year=year,
+            number=last + 1,
+            title=title.strip(),
+            text=text,
+            adopted_by=adopted_by,
+            adopted_on=adopted_on,
+            summit=summit,
+            working_group=working_group,
+        )
+        _save(recommendation, by=by, raced_fields=["number"])
+        return recommendation
+
+    return _retry_on_conflict(write)
 
 
 @transaction.atomic
@@ -199,16 +235,21 @@ def record_follow_up(
     city = City.objects.get(pk=by.city_id)
     if city.status != CityStatus.ACTIVE:
         raise PermissionDenied(_("A city that withdrew no longer follows up recommendations."))
-    follow_up = (
-        FollowUp.objects.select_for_update()
-        .filter(recommendation=recommendation, city=city)
-        .first()
-    ) or FollowUp(recommendation=recommendation, city=city)
-    follow_up.state = state
-    follow_up.reason = reason.strip()
-    follow_up.updated_by = by
-    _save(follow_up, by=by)
-    return follow_up
+
+    def write() -> FollowUp:
+        follow_up = (
+            FollowUp.objects.select_for_update()
+            .filter(recommendation=recommendation, city=city)
+            .first()
+        ) or FollowUp(recommendation=recommendation, city=city)
+        follow_up.state = state
+        follow_up.reason = reason.strip()
+        follow_up.updated_by = by
+        _save(follow_up, by=by, raced_fields=["city"])
+        return follow_up
+
+    # A double submit: the second request finds the first one's row and updates it.
+    return _retry_on_conflict(write)
 
 
 # --- announcements (T3) -------------------------------------------------------------
