@@ -40,6 +40,11 @@ urlpatterns = [
     ),
     path("my-city/goals/propose/", workspace_views.GoalProposeView.as_view(), name="goal-propose"),
     path(
+        "my-city/announcements/new/",
+        workspace_views.PresidentAnnouncementView.as_view(),
+        name="announcement-add",
+    ),
+    path(
         "my-city/goals/<int:pk>/agree/", workspace_views.GoalAgreeView.as_view(), name="goal-agree"
     ),
 ]

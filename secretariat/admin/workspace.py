@@ -120,17 +120,19 @@ class GoalAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["mandate"]
     inlines = [GoalProgressInline]
     actions = ["agree", export_as_csv]
-    readonly_fields = [
+    agreement_fields = [
         "proposed_by",
         "presidency_agreed_at",
         "presidency_agreed_by",
         "secretariat_agreed_at",
         "secretariat_agreed_by",
     ]
+    readonly_fields = [*agreement_fields, "latest_value", "status"]
     fieldsets = [
         (None, {"fields": ["mandate", "title", "description", "working_group"]}),
         (_("Indicator"), {"fields": ["indicator", "unit", "baseline", "target"]}),
-        (_("Agreement (rule S8)"), {"fields": readonly_fields}),
+        (_("Agreement (rule S8)"), {"fields": agreement_fields}),
+        (_("Progress"), {"fields": ["latest_value", "status"]}),
     ]
 
     def get_queryset(self, request):
@@ -139,6 +141,20 @@ class GoalAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.fieldsets if obj else self.fieldsets[:2]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # What the two parties agreed stays as agreed (rule S8): propose a new goal instead.
+        return [
+            *self.readonly_fields,
+            "mandate",
+            "title",
+            "indicator",
+            "unit",
+            "baseline",
+            "target",
+        ]
 
     @admin.display(description=_("indicator"))
     def indicator_with_unit(self, obj: Goal) -> str:

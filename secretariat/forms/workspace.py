@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.enums import PersonRole
-from members.models import Person
-from secretariat.enums.workspace import FollowUpState
+from members.enums import CityStatus, PersonRole
+from members.models import City, Person
+from secretariat.enums.workspace import Audience, FollowUpState
+from workinggroups.enums import GroupState
+from workinggroups.models import WorkingGroup
 
 
 class FollowUpForm(forms.Form):
@@ -94,3 +96,29 @@ class GoalProposalForm(forms.Form):
         if baseline is not None and baseline == cleaned.get("target"):
             self.add_error("target", _("The target must differ from the baseline."))
         return cleaned
+
+
+class AnnouncementForm(forms.Form):
+    """The president writes to member cities (rule T3); the secretariat uses the admin."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea)
+    audience = forms.ChoiceField(
+        label=_("Addressed to"), choices=Audience.choices, widget=forms.RadioSelect
+    )
+    working_group = forms.ModelChoiceField(
+        label=_("Working group"),
+        queryset=WorkingGroup.objects.filter(state=GroupState.ACTIVE),
+        required=False,
+        help_text=_("Only when addressed to one working group's cities."),
+    )
+    cities = forms.ModelMultipleChoiceField(
+        label=_("Chosen cities"),
+        queryset=City.objects.filter(status=CityStatus.ACTIVE),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only when addressed to chosen cities."),
+    )
+    is_public = forms.BooleanField(
+        label=_("Also publish it in the news on the website"), required=False
+    )

@@ -17,6 +17,7 @@ from members.models import City, Person
 from presidency import selectors as presidency_selectors
 from secretariat.enums.workspace import FollowUpState
 from secretariat.forms.workspace import (
+    AnnouncementForm,
     ContactAddForm,
     EndPersonForm,
     FollowUpForm,
@@ -251,3 +252,22 @@ class GoalProposeView(PresidentMixin, FormView):
             self.request, _("The goal is proposed; the secretariat is asked to agree to it.")
         )
         return HttpResponseRedirect(reverse("secretariat:dashboard") + "#goals-heading")
+
+
+class PresidentAnnouncementView(PresidentMixin, FormView):
+    form_class = AnnouncementForm
+    template_name = "secretariat/person_form.html"
+    extra_context = {"heading": _("Send an announcement to member cities")}
+
+    def form_valid(self, form):
+        try:
+            announcement = services.post_announcement(by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("“%(title)s” is sent to %(n)d member cities.")
+            % {"title": announcement.title, "n": announcement.deliveries.count()},
+        )
+        return redirect("secretariat:dashboard")

@@ -173,3 +173,37 @@ def test_failed_mails_show_on_the_desk(secretariat_user, secretariat_client):
     html = secretariat_client.get(reverse("admin:index")).content.decode()
     assert "1 mail failed" in html and "Needs action today" in html
     assert secretariat_client.get(item.url).status_code == 200
+
+
+def test_president_door_sends_to_chosen_cities(mayor_client, mayor):
+    current_mandate_of("tirana")
+    response = mayor_client.post(
+        reverse("secretariat:announcement-add"),
+        {
+            "title": "Invitation to Tirana",
+            "body": "Welcome to the summit.",
+            "audience": Audience.CITIES,
+            "cities": [city("split").pk, city("edirne").pk],
+        },
+    )
+    assert response.status_code == 302
+    announcement = Announcement.objects.get()
+    assert announcement.author == Party.PRESIDENCY and announcement.posted_by == mayor
+    assert sorted(d.city.slug for d in announcement.deliveries.all()) == ["edirne", "split"]
+
+
+def test_president_door_shows_addressing_errors(mayor_client):
+    current_mandate_of("tirana")
+    response = mayor_client.post(
+        reverse("secretariat:announcement-add"),
+        {"title": "x", "body": "y", "audience": Audience.GROUP},
+    )
+    assert response.status_code == 200
+    assert "Choose the working group to address." in response.content.decode()
+    assert not Announcement.objects.exists()
+
+
+def test_another_mayor_has_no_announcement_door(client):
+    current_mandate_of("tirana")
+    client.force_login(CityUserFactory(city=city("edirne")))
+    assert client.get(reverse("secretariat:announcement-add")).status_code == 403

@@ -261,3 +261,28 @@ def test_goal_admin_list_shows_status(secretariat_client, django_assert_max_num_
         response = secretariat_client.get(reverse("admin:secretariat_goal_changelist"))
     assert response.status_code == 200
     assert "Not started" in response.content.decode()
+
+
+def test_what_was_agreed_is_not_edited_in_the_admin(secretariat_client):
+    goal = GoalFactory(agreed=True, target=Decimal("12"))
+    response = secretariat_client.post(
+        reverse("admin:secretariat_goal_change", args=[goal.pk]),
+        {
+            "description": "More detail",
+            "working_group": "",
+            "target": "1",
+            "progress-TOTAL_FORMS": "0",
+            "progress-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    goal.refresh_from_db()
+    assert (goal.description, goal.target) == ("More detail", Decimal("12"))
+
+
+def test_goal_change_page_shows_agreement_and_status(secretariat_client):
+    goal = GoalFactory(agreed=True)
+    response = secretariat_client.get(reverse("admin:secretariat_goal_change", args=[goal.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Agreement (rule S8)" in html and "Not started" in html
