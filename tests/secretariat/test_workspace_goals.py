@@ -286,3 +286,17 @@ def test_goal_change_page_shows_agreement_and_status(secretariat_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Agreement (rule S8)" in html and "Not started" in html
+
+
+def test_admin_records_progress_only_on_a_set_goal(secretariat_client, secretariat_user):
+    unset, agreed = GoalFactory(), GoalFactory(agreed=True)
+    url = reverse("admin:secretariat_goalprogress_add")
+    data = {"value": "8", "recorded_on": "2026-06-01", "note": "Mid-year"}
+    response = secretariat_client.post(url, {**data, "goal": unset.pk})
+    assert response.status_code == 200
+    assert "once the president and the secretariat agreed" in response.content.decode()
+    response = secretariat_client.post(url, {**data, "goal": agreed.pk})
+    assert response.status_code == 302
+    progress = GoalProgress.objects.get()
+    assert (progress.goal, progress.recorded_by) == (agreed, secretariat_user)
+    assert progress.history.get().history_user == secretariat_user

@@ -186,3 +186,15 @@ def test_withdrawn_city_cannot_follow_up():
             by=CityUserFactory(city=city),
             state=FollowUpState.DONE,
         )
+
+
+@pytest.mark.parametrize("name", ["secretariat:news-list", "secretariat:recommendation-list"])
+def test_workspace_public_pages_render_in_the_layout(client, name):
+    response = client.get(reverse(name))
+    html = response.content.decode()
+    assert response.status_code == 200 and '<main id="main"' in html
+    assert 'aria-current="page"' in html  # the nav link of the page is marked
+
+
+def test_unknown_recommendation_is_404(client):
+    assert client.get("/recommendations/2025/99/").status_code == 404
