@@ -9,7 +9,7 @@ DATA_MIGRATIONS = [
     "members.migrations.0002_founding_members",
     "presidency.migrations.0002_founding_summit",
     "workinggroups.migrations.0002_initial_groups",
-    "secretariat.migrations.0002_workspace_permissions",
+    "secretariat.migrations.0004_workspace_permissions",
 ]
 
 

@@ -8,10 +8,11 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
+    initial = False
 
     dependencies = [
         ('members', '0002_founding_members'),
+        ('secretariat', '0002_application_permissions'),
         ('outbox', '0001_initial'),
         ('presidency', '0002_founding_summit'),
         ('workinggroups', '0002_initial_groups'),

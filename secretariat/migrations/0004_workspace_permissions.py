@@ -22,7 +22,7 @@ def load(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secretariat", "0001_workspace"),
+        ("secretariat", "0003_workspace"),
         ("members", "0002_founding_members"),
     ]
 
