@@ -1,3 +1,6 @@
 """The secretariat app's admin, one module per concern; each is imported here to register."""
 
-from secretariat.admin import applications  # noqa: F401
+from secretariat.admin import (
+    applications,  # noqa: F401
+    workspace,  # noqa: F401
+)

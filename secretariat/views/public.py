@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from members import selectors as member_selectors
 from members.models import City
 from presidency import selectors as presidency_selectors
+from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
 
 
@@ -54,6 +55,7 @@ class CityDetailView(TemplateView):
         context["mayor"] = next((p for p in city.current_people if p.role == "mayor"), None)
         context["groups"] = group_selectors.groups_of_city(city)
         context["mandates"] = presidency_selectors.mandates_of_city(city)
+        context.update(workspace_views.city_follow_ups_context(city))
         return context
 
 
@@ -77,4 +79,5 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context["city"] = city
         context["groups"] = group_selectors.groups_of_city(city)
         context["workinggroups_panel"] = group_selectors.dashboard_panel(city=city)
+        context.update(workspace_views.dashboard_context(self.request, city))
         return context

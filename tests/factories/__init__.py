@@ -14,3 +14,9 @@ from tests.factories.workinggroups import (  # noqa: F401
     MeetingFactory,
     WorkingGroupFactory,
 )
+from tests.factories.workspace import (  # noqa: F401
+    AnnouncementFactory,
+    GoalFactory,
+    RecommendationFactory,
+    RosterMemberFactory,
+)

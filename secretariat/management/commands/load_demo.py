@@ -12,6 +12,7 @@ from members import demo as members_demo
 from members.models import User
 from members.otp import enrol_totp
 from secretariat import demo_applications as applications_demo
+from secretariat import demo_workspace
 from workinggroups import demo as workinggroups_demo
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             created = members_demo.load_users(password=password)
             workinggroups_demo.load()
             applications_demo.load()
+            demo_workspace.load()
             if options["new_password"]:
                 demo_users = User.objects.filter(
                     username__in=["secretariat", *members_demo.DEMO_CITY_USERS]

@@ -1,0 +1,476 @@
+"""The secretariat's workspace in the admin: roster, goals, recommendations, announcements.
+
+Additions go through the services (the same rules as every other door); edits afterwards
+are kept as history (django-simple-history).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.adminkit import export_as_csv
+from outbox.enums import MailState
+from secretariat.enums.workspace import FollowUpState, GoalStatus
+from secretariat.models.workspace import (
+    Announcement,
+    AnnouncementDelivery,
+    FollowUp,
+    Goal,
+    GoalProgress,
+    Recommendation,
+    RosterMember,
+)
+from secretariat.selectors import workspace as selectors
+from secretariat.services import workspace as services
+
+
+def _adopt_saved(obj, saved) -> None:
+    """Let the admin go on (log, redirect) with the row a service created."""
+    obj.pk = saved.pk
+    obj._state.adding = False
+
+
+# --- roster (T2) -----------------------------------------------------------------------
+
+
+@admin.register(RosterMember)
+class RosterMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "languages", "english_fluent", "active_from", "active_to"]
+    list_filter = ["role", "english_fluent", ("active_to", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "languages"]
+    autocomplete_fields = ["user"]
+    actions = [export_as_csv]
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            for warning in selectors.roster_warnings():  # rule T2, also `manage.py check`
+                self.message_user(request, warning, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
+
+# --- annual goals (G1, S8) -------------------------------------------------------------
+
+
+class AgreementFilter(admin.SimpleListFilter):
+    title = _("agreement (rule S8)")
+    parameter_name = "agreement"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting", _("Awaiting agreement")),
+            ("president", _("Awaiting the president")),
+            ("secretariat", _("Awaiting the secretariat")),
+            ("set", _("Set (both agreed)")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "awaiting":
+                return queryset.filter(
+                    Q(presidency_agreed_at__isnull=True) | Q(secretariat_agreed_at__isnull=True)
+                )
+            case "president":
+                return queryset.filter(presidency_agreed_at__isnull=True)
+            case "secretariat":
+                return queryset.filter(secretariat_agreed_at__isnull=True)
+            case "set":
+                return queryset.filter(
+                    presidency_agreed_at__isnull=False, secretariat_agreed_at__isnull=False
+                )
+        return queryset
+
+
+class GoalProgressInline(admin.TabularInline):
+    """Progress is recorded through its own form (the service checks the goal is set)."""
+
+    model = GoalProgress
+    extra = 0
+    fields = ["recorded_on", "value", "note", "recorded_by"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Goal)
+class GoalAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "mandate",
+        "working_group",
+        "indicator_with_unit",
+        "baseline",
+        "target",
+        "latest_value",
+        "status",
+        "proposed_by",
+        "is_set",
+    ]
+    list_filter = [AgreementFilter, "mandate", "working_group", "proposed_by"]
+    list_select_related = ["mandate", "mandate__city", "working_group"]
+    search_fields = ["title", "description", "indicator"]
+    autocomplete_fields = ["mandate"]
+    inlines = [GoalProgressInline]
+    actions = ["agree", export_as_csv]
+    agreement_fields = [
+        "proposed_by",
+        "presidency_agreed_at",
+        "presidency_agreed_by",
+        "secretariat_agreed_at",
+        "secretariat_agreed_by",
+    ]
+    readonly_fields = [*agreement_fields, "latest_value", "status"]
+    fieldsets = [
+        (None, {"fields": ["mandate", "title", "description", "working_group"]}),
+        (_("Indicator"), {"fields": ["indicator", "unit", "baseline", "target"]}),
+        (_("Agreement (rule S8)"), {"fields": agreement_fields}),
+        (_("Progress"), {"fields": ["latest_value", "status"]}),
+    ]
+
+    def get_queryset(self, request):
+        latest = GoalProgress.objects.filter(goal=OuterRef("pk")).order_by("-recorded_on", "-id")
+        return super().get_queryset(request).annotate(_latest=Subquery(latest.values("value")[:1]))
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj else self.fieldsets[:2]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # What the two parties agreed stays as agreed (rule S8): propose a new goal instead.
+        return [
+            *self.readonly_fields,
+            "mandate",
+            "title",
+            "indicator",
+            "unit",
+            "baseline",
+            "target",
+        ]
+
+    @admin.display(description=_("indicator"))
+    def indicator_with_unit(self, obj: Goal) -> str:
+        return f"{obj.indicator} ({obj.unit})"
+
+    @admin.display(description=_("latest value"))
+    def latest_value(self, obj: Goal):
+        return obj._latest
+
+    @admin.display(description=_("status"))
+    def status(self, obj: Goal) -> str:
+        code = selectors.derive_goal_status(
+            baseline=obj.baseline,
+            target=obj.target,
+            latest=obj._latest,
+            mandate_year=obj.mandate.year,
+            today=timezone.localdate(),
+        )
+        return GoalStatus(code).label
+
+    @admin.display(description=_("set"), boolean=True)
+    def is_set(self, obj: Goal) -> bool:
+        return obj.is_set
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {name: form.cleaned_data[name] for name in self.fieldsets[0][1]["fields"]}
+        data.update({name: form.cleaned_data[name] for name in self.fieldsets[1][1]["fields"]})
+        _adopt_saved(obj, services.propose_goal(by=request.user, **data))
+
+    @admin.action(description=_("Agree to the selected goals (rule S8)"), permissions=["change"])
+    def agree(self, request, queryset) -> None:
+        agreed = 0
+        for goal in queryset.select_related("mandate"):
+            try:
+                services.agree_goal(goal=goal, by=request.user)
+                agreed += 1
+            except (ValidationError, PermissionDenied) as exc:
+                reason = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{goal}: {reason}", messages.WARNING)
+        if agreed:
+            self.message_user(
+                request,
+                ngettext("%(n)d goal agreed.", "%(n)d goals agreed.", agreed) % {"n": agreed},
+                messages.SUCCESS,
+            )
+
+
+class GoalProgressForm(forms.ModelForm):
+    class Meta:
+        model = GoalProgress
+        fields = ["goal", "value", "recorded_on", "note"]
+
+    def clean_goal(self):
+        goal = self.cleaned_data["goal"]
+        if self.instance.pk is None and not goal.is_set:
+            raise ValidationError(
+                _("Progress is recorded once the president and the secretariat agreed the goal.")
+            )
+        return goal
+
+
+@admin.register(GoalProgress)
+class GoalProgressAdmin(SimpleHistoryAdmin):
+    form = GoalProgressForm
+    list_display = ["goal", "recorded_on", "value", "recorded_by"]
+    list_filter = ["goal__mandate", "goal"]
+    list_select_related = ["goal", "goal__mandate", "recorded_by"]
+    autocomplete_fields = ["goal"]
+    date_hierarchy = "recorded_on"
+    readonly_fields = ["recorded_by"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        _adopt_saved(
+            obj,
+            services.record_goal_progress(
+                goal=form.cleaned_data["goal"],
+                by=request.user,
+                value=form.cleaned_data["value"],
+                recorded_on=form.cleaned_data["recorded_on"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+
+
+# --- recommendations and follow-ups (M5) -----------------------------------------------
+
+
+class FollowUpInline(admin.TabularInline):
+    """The cities record their own follow-ups from their dashboard; here they are read."""
+
+    model = FollowUp
+    extra = 0
+    fields = ["city", "state", "reason", "updated_at", "updated_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "adopted_by",
+        "summit",
+        "adopted_on",
+        "working_group",
+        "following",
+        "declined",
+    ]
+    list_display_links = ["reference", "title"]
+    list_filter = ["year", "adopted_by", "working_group"]
+    list_select_related = ["summit", "summit__host_city", "working_group"]
+    search_fields = ["title", "text"]
+    autocomplete_fields = ["summit"]
+    readonly_fields = ["number"]
+    fields = [
+        "year",
+        "number",
+        "title",
+        "text",
+        "adopted_by",
+        "summit",
+        "adopted_on",
+        "working_group",
+    ]
+    inlines = [FollowUpInline]
+    actions = [export_as_csv]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _following=Count("follow_ups", filter=Q(follow_ups__state__in=selectors.FOLLOWING)),
+                _declined=Count(
+                    "follow_ups", filter=Q(follow_ups__state=FollowUpState.WILL_NOT_FOLLOW)
+                ),
+            )
+        )
+
+    @admin.display(description=_("reference"), ordering="number")
+    def reference(self, obj: Recommendation) -> str:
+        return obj.reference
+
+    @admin.display(description=_("cities following"), ordering="_following")
+    def following(self, obj: Recommendation) -> int:
+        return obj._following
+
+    @admin.display(description=_("cities not following"), ordering="_declined")
+    def declined(self, obj: Recommendation) -> int:
+        return obj._declined
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {name: form.cleaned_data[name] for name in self.fields if name != "number"}
+        _adopt_saved(obj, services.adopt_recommendation(by=request.user, **data))
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    """Read-only for the secretariat: each city answers for itself (rule M5)."""
+
+    list_display = ["recommendation", "city", "state", "updated_at", "updated_by"]
+    list_filter = ["state", "recommendation__year", "city__country"]
+    list_select_related = ["recommendation", "city", "updated_by"]
+    search_fields = ["city__name", "recommendation__title", "reason"]
+    actions = [export_as_csv]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- announcements (T3) ----------------------------------------------------------------
+
+
+class AnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = Announcement
+        fields = ["title", "body", "audience", "working_group", "cities", "is_public"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.sent_at is None and "audience" in cleaned:
+            try:
+                services.validate_addressing(
+                    audience=cleaned["audience"],
+                    working_group=cleaned.get("working_group"),
+                    cities=cleaned.get("cities") or [],
+                )
+            except ValidationError as exc:
+                self._update_errors(exc)
+        return cleaned
+
+
+class DeliveryInline(admin.TabularInline):
+    model = AnnouncementDelivery
+    extra = 0
+    fields = ["city", "mail", "mail_state"]
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("city", "mail")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("mail state"))
+    def mail_state(self, obj: AnnouncementDelivery) -> str:
+        return obj.mail.get_state_display() if obj.mail else _("no contact address")
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(SimpleHistoryAdmin):
+    form = AnnouncementForm
+    list_display = [
+        "title",
+        "author",
+        "audience",
+        "working_group",
+        "is_public",
+        "sent_at",
+        "cities_reached",
+        "mails_failed",
+    ]
+    list_filter = ["audience", "author", "is_public", "working_group", "sent_at"]
+    list_select_related = ["working_group"]
+    search_fields = ["title", "body"]
+    autocomplete_fields = ["cities"]
+    inlines = [DeliveryInline]
+    actions = [export_as_csv]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _reached=Count("deliveries", distinct=True),
+                _failed=Count(
+                    "deliveries", filter=Q(deliveries__mail__state=MailState.FAILED), distinct=True
+                ),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        base = ["author", "posted_by", "sent_at"]
+        if obj is not None and obj.sent_at is not None:
+            return [*base, "audience", "working_group", "cities"]  # the addressing is frozen
+        return base
+
+    @admin.display(description=_("cities reached"), ordering="_reached")
+    def cities_reached(self, obj: Announcement) -> int:
+        return obj._reached
+
+    @admin.display(description=_("mails failed"), ordering="_failed")
+    def mails_failed(self, obj: Announcement) -> int:
+        return obj._failed
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.posted_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        announcement = form.instance
+        if announcement.sent_at is None:
+            count = services.send_announcement(announcement=announcement, by=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "Sent to %(n)d city: it shows in its dashboard and is mailed to its contacts.",
+                    "Sent to %(n)d cities: it shows in their dashboards and is mailed to their "
+                    "contacts.",
+                    count,
+                )
+                % {"n": count},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(AnnouncementDelivery)
+class AnnouncementDeliveryAdmin(admin.ModelAdmin):
+    """Each delivery's mail state, for the secretariat to follow up failed mails (rule T3)."""
+
+    list_display = ["announcement", "city", "mail_state", "mail"]
+    list_filter = ["mail__state", "announcement"]
+    list_select_related = ["announcement", "city", "mail"]
+    search_fields = ["city__name", "announcement__title"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("mail state"), ordering="mail__state")
+    def mail_state(self, obj: AnnouncementDelivery) -> str:
+        return obj.mail.get_state_display() if obj.mail else _("no contact address")

@@ -1,0 +1,427 @@
+"""Writes of the secretariat's workspace. Every door (admin, city dashboard, shell) comes here.
+
+Rules: T2 (roster), T3 (announcements), S8 and G1 (goals agreed by the president and the
+secretariat), M5 (recommendations and the cities' follow-ups).
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import services as member_services
+from members.enums import CityStatus, PersonRole
+from members.models import City, Person, User
+from members.permissions import SECRETARIAT_GROUP
+from outbox.services import queue_mail
+from presidency import selectors as presidency_selectors
+from presidency.models import Mandate, Summit
+from secretariat.enums.workspace import AdoptedBy, Audience, Party
+from secretariat.models.workspace import (
+    Announcement,
+    AnnouncementDelivery,
+    FollowUp,
+    Goal,
+    GoalProgress,
+    Recommendation,
+)
+from workinggroups.models import WorkingGroup
+
+# --- who acts -------------------------------------------------------------------------
+
+
+def _save(instance, *, by: User | None, raced_fields: Iterable[str] = ()) -> None:
+    """Validate and save, recording ``by`` in the history row also outside a request
+    (the shell, a task), where simple-history's middleware does not know the user.
+
+    Constraints on ``raced_fields`` are left to the database, so that a parallel write
+    fails as IntegrityError, which :func:`_retry_on_conflict` retries.
+    """
+    if by is not None:
+        instance._history_user = by
+    instance.full_clean(validate_constraints=False)
+    instance.validate_constraints(exclude=set(raced_fields))
+    instance.save()
+
+
+def is_secretariat(user: User) -> bool:
+    """Staff of the Permanent Secretariat (rule T1): the Secretariat group, or a superuser."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+
+
+def is_president(user: User, mandate: Mandate | None) -> bool:
+    """The president is the presiding city's mayor (rules S1, S8); a delegate is not."""
+    return (
+        mandate is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_mayor
+        and user.city_id == mandate.city_id
+    )
+
+
+def party_of(*, user: User, mandate: Mandate | None) -> str | None:
+    """Which of the two parties of rule S8 ``user`` speaks for, if any."""
+    if is_secretariat(user):
+        return Party.SECRETARIAT
+    if is_president(user, mandate):
+        return Party.PRESIDENCY
+    return None
+
+
+T = TypeVar("T")
+
+
+def _retry_on_conflict(write: Callable[[], T], *, attempts: int = 3) -> T:
+    """Run ``write`` in a savepoint; when a parallel request took the same unique key
+    first (a double submit, the same number), read again and retry instead of failing."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# --- annual goals (G1, S8) ------------------------------------------------------------
+
+
+def _agree(goal: Goal, *, party: str, by: User) -> None:
+    now = timezone.now()
+    if party == Party.PRESIDENCY:
+        goal.presidency_agreed_at, goal.presidency_agreed_by = now, by
+    else:
+        goal.secretariat_agreed_at, goal.secretariat_agreed_by = now, by
+
+
+@transaction.atomic
+def propose_goal(
+    *,
+    mandate: Mandate,
+    by: User,
+    title: str,
+    indicator: str,
+    unit: str,
+    baseline: Decimal,
+    target: Decimal,
+    description: str = "",
+    working_group: WorkingGroup | None = None,
+) -> Goal:
+    """Propose a goal for a mandate year (rule G1); the proposer agrees to it (rule S8)."""
+    party = party_of(user=by, mandate=mandate)
+    if party is None:
+        raise PermissionDenied(_("Only the president or the secretariat propose annual goals."))
+    goal = Goal(
+        mandate=mandate,
+        title=title.strip(),
+        description=description,
+        working_group=working_group,
+        indicator=indicator,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        proposed_by=party,
+    )
+    _agree(goal, party=party, by=by)
+    _save(goal, by=by)
+    return goal
+
+
+@transaction.atomic
+def agree_goal(*, goal: Goal, by: User) -> Goal:
+    """The other party agrees to a proposed goal; then it counts as set (rule S8)."""
+    goal = Goal.objects.select_for_update().select_related("mandate").get(pk=goal.pk)
+    party = party_of(user=by, mandate=goal.mandate)
+    if party is None:
+        raise PermissionDenied(_("Only the president or the secretariat agree annual goals."))
+    already = goal.presidency_agreed_at if party == Party.PRESIDENCY else goal.secretariat_agreed_at
+    if already is not None:
+        raise ValidationError(_("Your side has already agreed to this goal."))
+    _agree(goal, party=party, by=by)
+    _save(goal, by=by)
+    return goal
+
+
+@transaction.atomic
+def record_goal_progress(
+    *, goal: Goal, by: User, value: Decimal, recorded_on: datetime.date, note: str = ""
+) -> GoalProgress:
+    """The secretariat records progress on a goal that both parties set (rules G1, S8)."""
+    if not is_secretariat(by):
+        raise PermissionDenied(_("Only the secretariat records progress on the goals."))
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    if not goal.is_set:
+        raise ValidationError(
+            _("Progress is recorded once the president and the secretariat agreed the goal.")
+        )
+    progress = GoalProgress(
+        goal=goal, value=value, recorded_on=recorded_on, note=note, recorded_by=by
+    )
+    _save(progress, by=by)
+    return progress
+
+
+# --- recommendations and follow-ups (M5) ------------------------------------------------
+
+
+RECOMMENDATION_NUMBER_LOCK = 40_005  # a PostgreSQL advisory lock key, with the year
+
+
+@transaction.atomic
+def adopt_recommendation(
+    *,
+    year: int,
+    title: str,
+    text: str,
+    adopted_by: str,
+    adopted_on: datetime.date,
+    summit: Summit | None = None,
+    working_group: WorkingGroup | None = None,
+    by: User | None = None,
+) -> Recommendation:
+    """Record a recommendation of the network under the next number of its year."""
+    summit = summit if adopted_by == AdoptedBy.SUMMIT else None
+    if connection.vendor == "postgresql":
+        # Adoptions of one year take their numbers one after the other (until commit);
+        # SQLite serialises writers by itself.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [RECOMMENDATION_NUMBER_LOCK, year]
+            )
+
+    def write() -> Recommendation:
+        # The next number of the year; should a parallel adoption still take it first,
+        # the unique constraint fails and the retry reads the new maximum.
+        last = Recommendation.objects.filter(year=year).aggregate(n=Max("number"))["n"] or 0
+        recommendation = Recommendation(
+            year=year,
+            number=last + 1,
+            title=title.strip(),
+            text=text,
+            adopted_by=adopted_by,
+            adopted_on=adopted_on,
+            summit=summit,
+            working_group=working_group,
+        )
+        _save(recommendation, by=by, raced_fields=["number"])
+        return recommendation
+
+    return _retry_on_conflict(write)
+
+
+@transaction.atomic
+def record_follow_up(
+    *, recommendation: Recommendation, by: User, state: str, reason: str = ""
+) -> FollowUp:
+    """A member city records how it follows a recommendation (rule M5).
+
+    The city is the acting user's own (RELIABILITY 8): nobody records for another city.
+    """
+    if not (by.is_authenticated and by.acts_for_city):
+        raise PermissionDenied(_("Only a member city's mayor or delegate records its follow-up."))
+    city = City.objects.get(pk=by.city_id)
+    if city.status != CityStatus.ACTIVE:
+        raise PermissionDenied(_("A city that withdrew no longer follows up recommendations."))
+
+    def write() -> FollowUp:
+        follow_up = (
+            FollowUp.objects.select_for_update()
+            .filter(recommendation=recommendation, city=city)
+            .first()
+        ) or FollowUp(recommendation=recommendation, city=city)
+        follow_up.state = state
+        follow_up.reason = reason.strip()
+        follow_up.updated_by = by
+        _save(follow_up, by=by, raced_fields=["city"])
+        return follow_up
+
+    # A double submit: the second request finds the first one's row and updates it.
+    return _retry_on_conflict(write)
+
+
+# --- announcements (T3) -------------------------------------------------------------
+
+
+def validate_addressing(
+    *, audience: str, working_group: WorkingGroup | None, cities: Iterable[City]
+) -> None:
+    """Raise ValidationError unless the addressing is complete and consistent."""
+    if audience == Audience.GROUP and working_group is None:
+        raise ValidationError({"working_group": _("Choose the working group to address.")})
+    if audience != Audience.GROUP and working_group is not None:
+        raise ValidationError(
+            {"working_group": _("A working group is named only for a group announcement.")}
+        )
+    has_cities = bool(list(cities))
+    if audience == Audience.CITIES and not has_cities:
+        raise ValidationError({"cities": _("Choose at least one city.")})
+    if audience != Audience.CITIES and has_cities:
+        raise ValidationError(
+            {"cities": _("Cities are chosen only for a chosen-cities announcement.")}
+        )
+
+
+def addressed_cities(announcement: Announcement) -> QuerySet[City]:
+    """The active member cities an announcement reaches."""
+    cities = City.objects.filter(status=CityStatus.ACTIVE)
+    if announcement.audience == Audience.GROUP:
+        cities = cities.filter(group_memberships__group=announcement.working_group_id)
+    elif announcement.audience == Audience.CITIES:
+        cities = cities.filter(chosen_announcements=announcement)
+    return cities.distinct().order_by("name")
+
+
+def city_contact_emails(city: City) -> list[str]:
+    """The addresses of the city's current people (mayor, delegates, contact points)."""
+    emails = Person.objects.filter(city=city, ended_on__isnull=True).exclude(email="")
+    return sorted(set(emails.values_list("email", flat=True)))
+
+
+def _author_for(*, by: User) -> str:
+    party = party_of(user=by, mandate=presidency_selectors.current_mandate())
+    if party is None:
+        raise PermissionDenied(_("Only the secretariat or the president send announcements."))
+    return party
+
+
+@transaction.atomic
+def send_announcement(*, announcement: Announcement, by: User) -> int:
+    """Deliver an announcement to each addressed city: its dashboard shows it, and its
+    contacts get it by mail through the outbox (sent after commit, retried). Return the
+    number of cities reached. Sending twice is refused."""
+    announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
+    if announcement.sent_at is not None:
+        raise ValidationError(_("This announcement has already been sent."))
+    announcement.author = _author_for(by=by)
+    validate_addressing(
+        audience=announcement.audience,
+        working_group=announcement.working_group,
+        cities=announcement.cities.all(),
+    )
+    link = f"{settings.SITE_URL}{reverse('secretariat:dashboard')}"
+    count = 0
+    for city in addressed_cities(announcement):
+        emails = city_contact_emails(city)
+        mail = None
+        if emails:
+            body = render_to_string(
+                "secretariat/mail/announcement.txt",
+                {"announcement": announcement, "city": city, "link": link},
+            )
+            mail = queue_mail(
+                to=emails, subject=f"B40: {announcement.title}", body=body, kind="announcement"
+            )
+        AnnouncementDelivery.objects.create(announcement=announcement, city=city, mail=mail)
+        count += 1
+    announcement.sent_at = timezone.now()
+    announcement.posted_by = announcement.posted_by or by
+    announcement._history_user = by
+    announcement.save()
+    return count
+
+
+@transaction.atomic
+def post_announcement(
+    *,
+    by: User,
+    title: str,
+    body: str,
+    audience: str,
+    working_group: WorkingGroup | None = None,
+    cities: Iterable[City] = (),
+    is_public: bool = False,
+) -> Announcement:
+    """Write and send an announcement in one step (rule T3)."""
+    cities = list(cities)
+    author = _author_for(by=by)
+    validate_addressing(audience=audience, working_group=working_group, cities=cities)
+    announcement = Announcement(
+        title=title.strip(),
+        body=body,
+        author=author,
+        posted_by=by,
+        audience=audience,
+        working_group=working_group,
+        is_public=is_public,
+    )
+    _save(announcement, by=by)
+    announcement.cities.set(cities)
+    send_announcement(announcement=announcement, by=by)
+    announcement.refresh_from_db()
+    return announcement
+
+
+# --- the city's own people (the city dashboard) -----------------------------------------
+
+CITY_EDITABLE_ROLES = (PersonRole.DELEGATE, PersonRole.CONTACT)
+
+
+def _own_current_person(*, person: Person, by: User) -> Person:
+    if not (by.is_authenticated and by.acts_for_city):
+        raise PermissionDenied
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.city_id != by.city_id or person.ended_on is not None:
+        raise PermissionDenied(_("You can only change your own city's current people."))
+    return person
+
+
+@transaction.atomic
+def add_city_contact(
+    *,
+    by: User,
+    role: str,
+    name: str,
+    started_on: datetime.date,
+    position: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Person:
+    """A city adds a delegate or contact point of its own (a new mayor is the secretariat's)."""
+    if not (by.is_authenticated and by.acts_for_city):
+        raise PermissionDenied
+    if role not in CITY_EDITABLE_ROLES:
+        raise ValidationError({"role": _("The secretariat records a change of mayor.")})
+    return member_services.appoint_person(
+        city=City.objects.get(pk=by.city_id),
+        role=role,
+        name=name,
+        started_on=started_on,
+        position=position,
+        email=email,
+        phone=phone,
+    )
+
+
+@transaction.atomic
+def update_city_person(
+    *, person: Person, by: User, name: str, position: str = "", email: str = "", phone: str = ""
+) -> Person:
+    """A city corrects one of its current people's details (kept as history)."""
+    person = _own_current_person(person=person, by=by)
+    person.name, person.position, person.email, person.phone = name.strip(), position, email, phone
+    _save(person, by=by)
+    return person
+
+
+@transaction.atomic
+def end_city_person(*, person: Person, by: User, ended_on: datetime.date) -> Person:
+    """A city records that a delegate or contact point no longer serves it."""
+    person = _own_current_person(person=person, by=by)
+    if person.role not in CITY_EDITABLE_ROLES:
+        raise ValidationError(_("The secretariat records a change of mayor."))
+    person.ended_on = ended_on
+    _save(person, by=by)
+    return person
