@@ -8,3 +8,4 @@ from tests.factories.members import (  # noqa: F401
     SecretariatUserFactory,
     UserFactory,
 )
+from tests.factories.presidency import ElectionFactory, SummitFactory  # noqa: F401
