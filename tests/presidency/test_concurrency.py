@@ -31,8 +31,9 @@ def founding(postgres_only):
     # Transactional tests start from an empty database: put the founders back.
     for module in ("members.migrations.0002_founding_members",):
         importlib.import_module(module).load(apps, None)
-    from members.permissions import SECRETARIAT_GROUP
     from django.contrib.auth.models import Group
+
+    from members.permissions import SECRETARIAT_GROUP
 
     Group.objects.get_or_create(name=SECRETARIAT_GROUP)
 
@@ -153,10 +154,14 @@ def test_ballots_racing_the_closing_are_counted_or_refused(open_round):
         barrier.wait()
         if i == len(cities):
             return services.close_round(round=round_, by=staff)
-        return services.cast_ballot(round=round_, city=cities[i], choice=split, by=staff, paper=True)
+        return services.cast_ballot(
+            round=round_, city=cities[i], choice=split, by=staff, paper=True
+        )
 
     results = run_in_parallel(act, len(cities) + 1)
-    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, ValidationError)]
+    assert not [
+        r for r in results if isinstance(r, Exception) and not isinstance(r, ValidationError)
+    ]
     closed = Round.objects.get(pk=round_.pk)
     records = BallotRecord.objects.filter(round=round_)
     accepted = [r for r in results if isinstance(r, BallotRecord)]

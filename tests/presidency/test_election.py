@@ -12,7 +12,7 @@ from members.models import City
 from members.services import create_city
 from presidency import services
 from presidency.enums import ElectionState, RoundOutcome, RoundState
-from presidency.models import BallotRecord, Candidacy, LotDraw, Mandate, Round, Summit, Vote
+from presidency.models import BallotRecord, Candidacy, Mandate, Round, Summit, Vote
 from tests.factories import CityUserFactory
 from tests.presidency.conftest import city, mayor_of, start_voting, vote
 
@@ -124,7 +124,11 @@ def test_majority_in_the_first_round_then_closing_creates_mandate_and_summit(ele
     assert (round_.outcome, round_.elected) == (RoundOutcome.ELECTED, split)
     mandate = services.close_election(election=election, by=staff)
     # rule S5: the mandate of the following calendar year; rule S6: it hosts that summit.
-    assert (mandate.year, mandate.city, mandate.elected_at) == (2027, city("split"), election.summit)
+    assert (mandate.year, mandate.city, mandate.elected_at) == (
+        2027,
+        city("split"),
+        election.summit,
+    )
     next_summit = Summit.objects.get(year=2027)
     assert next_summit.host_city == city("split")
     assert next_summit.starts_on == datetime.date(2027, 11, 20)

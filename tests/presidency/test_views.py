@@ -154,7 +154,9 @@ def test_register_the_delegation_needs_one_head(summit, mayor_client):
     summit.registration_deadline = timezone.now() + datetime.timedelta(days=3)
     summit.save()
     url = reverse("presidency:delegation-register", kwargs={"year": 2026})
-    rows = [{"name": "Ana", "role": "member", "arrives_on": "2026-11-20", "departs_on": "2026-11-21"}]
+    rows = [
+        {"name": "Ana", "role": "member", "arrives_on": "2026-11-20", "departs_on": "2026-11-21"}
+    ]
     response = mayor_client.post(url, _delegation_post(rows))
     assert "exactly one head of delegation" in response.content.decode()
     assert not Delegation.objects.exists()
@@ -192,8 +194,8 @@ def test_lodging_page_shows_rule_s7_in_numbers(summit, staff, login, django_asse
     with django_assert_max_num_queries(12):
         html = client.get(url).content.decode()
     # Tirana: 3 + 1 nights, (4 + 2) days x 3 meals; Split: 2 nights, 3 days x 3 meals.
-    assert "<th scope=\"row\">Tirana</th><td>2</td><td>4</td><td>18</td>" in html
-    assert "<th scope=\"row\">Split</th><td>1</td><td>2</td><td>9</td>" in html
+    assert '<th scope="row">Tirana</th><td>2</td><td>4</td><td>18</td>' in html
+    assert '<th scope="row">Split</th><td>1</td><td>2</td><td>9</td>' in html
     assert "<td>3</td><td>6</td><td>27</td>" in html
     assert ">Athens</th>" not in html
 
@@ -240,5 +242,5 @@ def test_timeline_and_home_show_the_elected_city(election, staff, client, settin
     services.close_round(round=round_, by=staff)
     services.close_election(election=election, by=staff)
     html = client.get(reverse("presidency:timeline")).content.decode()
-    assert "<th scope=\"row\">2027</th>" in html
+    assert '<th scope="row">2027</th>' in html
     assert "Summit 2026, Athens" in html

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members import demo as members_demo
+from presidency import demo as presidency_demo
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             members_demo.load_people()
             created = members_demo.load_users(password=password)
+            presidency_demo.load()
             if options["new_password"]:
                 from members.models import User
 
