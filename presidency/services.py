@@ -518,8 +518,14 @@ def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
     if round_.election.is_secret:
         _shuffle_votes(round_)
     if decision.elected is not None:
-        Election.objects.filter(pk=round_.election_id).update(elected_id=decision.elected)
+        _set_elected(round_, decision.elected)
     return round_
+
+
+def _set_elected(round_: Round, candidacy_id: int) -> None:
+    election = _lock_election(round_.election)
+    election.elected_id = candidacy_id
+    election.save()  # through save(), so the election's history records it
 
 
 def _shuffle_votes(round_: Round) -> None:
@@ -553,7 +559,7 @@ def draw_lot(*, round: Round, by: User) -> LotDraw:  # noqa: A002
     round_.outcome = RoundOutcome.LOT
     round_.elected = winner
     round_.save()
-    Election.objects.filter(pk=round_.election_id).update(elected=winner)
+    _set_elected(round_, winner.pk)
     return draw
 
 

@@ -244,3 +244,10 @@ def test_timeline_and_home_show_the_elected_city(election, staff, client, settin
     html = client.get(reverse("presidency:timeline")).content.decode()
     assert '<th scope="row">2027</th>' in html
     assert "Summit 2026, Athens" in html
+
+
+def test_summit_page_links_the_lodging_numbers_for_the_host_only(summit, client, login):
+    url = reverse("presidency:summit-detail", kwargs={"year": 2026})
+    lodging = reverse("presidency:summit-lodging", kwargs={"year": 2026})
+    assert lodging not in client.get(url).content.decode()
+    assert lodging in login(mayor_of("athens")).get(url).content.decode()
