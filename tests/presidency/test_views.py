@@ -251,3 +251,15 @@ def test_summit_page_links_the_lodging_numbers_for_the_host_only(summit, client,
     lodging = reverse("presidency:summit-lodging", kwargs={"year": 2026})
     assert lodging not in client.get(url).content.decode()
     assert lodging in login(mayor_of("athens")).get(url).content.decode()
+
+
+def test_public_summit_page_shows_how_the_lot_went(election, staff, client):
+    round_, (split, tirana) = start_voting(election, "split", "tirana", by=staff)
+    vote(round_, {"durres": split, "pula": tirana}, by=staff)
+    services.close_round(round=round_, by=staff)
+    draw = services.draw_lot(round=round_, by=staff)
+    html = client.get(reverse("presidency:summit-detail", kwargs={"year": 2026})).content.decode()
+    assert f"started by {staff.username}" in html
+    assert "secrets.SystemRandom" in html
+    assert f"index {draw.drawn_index} of the candidates below, {draw.winner.city.name}" in html
+    assert "<li>Split</li><li>Tirana</li>" in html
