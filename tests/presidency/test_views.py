@@ -263,3 +263,14 @@ def test_public_summit_page_shows_how_the_lot_went(election, staff, client):
     assert "secrets.SystemRandom" in html
     assert f"index {draw.drawn_index} of the candidates below, {draw.winner.city.name}" in html
     assert "<li>Split</li><li>Tirana</li>" in html
+
+
+def test_ballot_without_the_csrf_token_refused(election, staff, mayor):
+    from django.test import Client
+
+    round_, (split,) = start_voting(election, "split", by=staff)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(mayor)
+    url = reverse("presidency:ballot-cast", kwargs={"year": 2026})
+    assert client.post(url, {"choice": split.pk}).status_code == 403
+    assert not BallotRecord.objects.exists()
