@@ -245,10 +245,31 @@ def _save_candidacy(candidacy: Candidacy) -> Candidacy:
 
 @transaction.atomic
 def submit_candidacy(*, election: Election, city: City, statement: str = "", by: User) -> Candidacy:
-    """A city declares its own candidacy (rules S2, S3)."""
+    """A city declares its own candidacy (rules S2, S3).
+
+    A proposal by another city that is pending or was declined does not stop the city from
+    declaring itself: that row becomes its candidacy. A withdrawal is final (one candidacy
+    per city per election).
+    """
     _require_mayor_or_secretariat(by=by, city=city)
     election = _lock_election(election)
-    check_eligibility(election=election, city=city)
+    proposal = (
+        Candidacy.objects.select_for_update()
+        .filter(
+            election=election,
+            city=city,
+            state__in=[CandidacyState.PROPOSED, CandidacyState.DECLINED],
+        )
+        .first()
+    )
+    check_eligibility(election=election, city=city, candidacy=proposal)
+    if proposal is not None:
+        proposal.state = CandidacyState.ACTIVE
+        proposal.statement = statement.strip() or proposal.statement
+        proposal.decided_by = by
+        proposal.decided_at = timezone.now()
+        proposal.save()
+        return proposal
     return _save_candidacy(
         Candidacy(
             election=election,

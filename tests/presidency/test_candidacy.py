@@ -171,3 +171,21 @@ def test_eligibility_from_the_shell_same_service(db, staff):
     with pytest.raises(ValidationError) as exc:
         services.check_eligibility(election=election, city=city("split"))
     assert exc.value.code == "rule_s4"
+
+
+def test_declined_proposal_does_not_stop_the_city_declaring_itself(election, staff):
+    proposal = services.propose_candidacy(
+        election=election, city=city("split"), proposed_by=city("tirana"), by=staff
+    )
+    services.decline_proposal(candidacy=proposal, by=mayor_of("split"))
+    own = services.submit_candidacy(
+        election=election, city=city("split"), statement="Our own terms", by=mayor_of("split")
+    )
+    assert (own.pk, own.state, own.statement) == (proposal.pk, "active", "Our own terms")
+
+
+def test_withdrawal_is_final(election, staff):
+    split = services.submit_candidacy(election=election, city=city("split"), by=staff)
+    services.withdraw_candidacy(candidacy=split, by=staff)
+    with pytest.raises(ValidationError, match="Rule S2: Split already has a candidacy"):
+        services.submit_candidacy(election=election, city=city("split"), by=staff)
