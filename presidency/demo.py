@@ -4,6 +4,8 @@ summit's programme says "(demo)"."""
 
 import datetime
 
+from django.utils import timezone
+
 from members.models import City, User
 from members.selectors import current_mayor
 from presidency import services
@@ -53,8 +55,8 @@ def load() -> None:
         2026, ELECTED_2025, state=SummitState.OPEN, starts_on=datetime.date(2026, 12, 10)
     )
     if not summit_2026.registration_deadline:
-        summit_2026.registration_deadline = datetime.datetime(
-            2026, 12, 5, 23, 59, tzinfo=datetime.UTC
+        summit_2026.registration_deadline = timezone.make_aware(
+            datetime.datetime(2026, 12, 5, 23, 59)
         )
         summit_2026.save()
     _election_2025(staff)

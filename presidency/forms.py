@@ -32,11 +32,22 @@ class ProposalForm(forms.Form):
 
 
 class DelegateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=DelegateRole.choices)
-    arrives_on = forms.DateField(label=_("Arrival"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(
+        label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    # A blank first choice, so that a row left empty stays unchanged and is skipped.
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", "—"), *DelegateRole.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    arrives_on = forms.DateField(
+        label=_("Arrival"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
     departs_on = forms.DateField(
-        label=_("Departure"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Departure"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
 
