@@ -1,10 +1,23 @@
 """Reads on summits and mandates."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from members.models import City
-from presidency.models import Mandate, Summit
+from presidency.enums import RoundState, SummitState
+from presidency.models import (
+    BallotRecord,
+    Candidacy,
+    Delegation,
+    Election,
+    LotDraw,
+    Mandate,
+    Round,
+    Summit,
+    Vote,
+)
 
 
 def mandate_for_year(year: int) -> Mandate | None:
@@ -30,3 +43,174 @@ def mandates_of_city(city: City) -> QuerySet[Mandate]:
 
 def mandates() -> QuerySet[Mandate]:
     return Mandate.objects.select_related("city", "city__country", "mayor", "elected_at")
+
+
+# --- summits, delegations, elections ---------------------------------------------------
+
+
+def summit_by_year(year: int) -> Summit:
+    return summits().get(year=year)
+
+
+def upcoming_summit() -> Summit | None:
+    """The summit cities are preparing for: the earliest one not closed."""
+    return summits().exclude(state=SummitState.CLOSED).order_by("year").first()
+
+
+def election_of(summit: Summit) -> Election | None:
+    return Election.objects.select_related("summit", "elected__city").filter(summit=summit).first()
+
+
+def open_round(election: Election) -> Round | None:
+    return election.rounds.filter(state=RoundState.OPEN).first()
+
+
+@dataclass
+class LodgingLine:
+    delegation: Delegation
+    persons: int
+    nights: int
+    meals: int
+
+
+@dataclass
+class Lodging:
+    """What rule S7 means in numbers: the host pays lodging and meals of visiting
+    delegations; travel is each delegation's own."""
+
+    lines: list[LodgingLine]
+    persons: int
+    nights: int
+    meals: int
+
+
+def lodging(summit: Summit) -> Lodging:
+    delegations = (
+        Delegation.objects.filter(summit=summit)
+        .exclude(city=summit.host_city_id)
+        .select_related("city")
+        .prefetch_related("delegates")
+        .order_by("city__name")
+    )
+    lines = []
+    for delegation in delegations:
+        people = list(delegation.delegates.all())
+        nights = sum(p.nights for p in people)
+        # Meals on every day of the stay, arrival and departure included.
+        meals = sum((p.nights + 1) * summit.meals_per_day for p in people)
+        lines.append(LodgingLine(delegation, len(people), nights, meals))
+    return Lodging(
+        lines=lines,
+        persons=sum(line.persons for line in lines),
+        nights=sum(line.nights for line in lines),
+        meals=sum(line.meals for line in lines),
+    )
+
+
+def delegation_of(*, summit: Summit, city: City) -> Delegation | None:
+    return Delegation.objects.filter(summit=summit, city=city).prefetch_related("delegates").first()
+
+
+@dataclass
+class RoundResult:
+    round: Round
+    tallies: list[tuple[Candidacy, int]]
+    abstentions: int
+    ballots: int
+    electorate: int
+    named: list[BallotRecord] = field(default_factory=list)
+    lot: LotDraw | None = None
+
+    @property
+    def for_candidates(self) -> int:
+        return self.ballots - self.abstentions
+
+    @property
+    def turnout_percent(self) -> int:
+        return round(100 * self.ballots / self.electorate) if self.electorate else 0
+
+
+def round_results(election: Election, *, closed_only: bool = True) -> list[RoundResult]:
+    """Per round: votes per candidate, abstentions, turnout; the named votes when the vote
+    is not secret. Recounted from the stored votes, in a constant number of queries."""
+    rounds = (
+        election.rounds.annotate(electorate_size=Count("electorate", distinct=True))
+        .select_related("lot_draw__started_by", "lot_draw__winner__city", "elected__city")
+        .prefetch_related(Prefetch("candidates", queryset=Candidacy.objects.select_related("city")))
+        .order_by("number")
+    )
+    if closed_only:
+        rounds = rounds.filter(state=RoundState.CLOSED)
+    rounds = list(rounds)
+    votes = (
+        Vote.objects.filter(round__in=rounds)
+        .values("round_id", "choice_id")
+        .annotate(n=Count("id"))
+        .values_list("round_id", "choice_id", "n")
+    )
+    counts: dict[int, dict[int | None, int]] = {}
+    for round_id, choice_id, n in votes:
+        counts.setdefault(round_id, {})[choice_id] = n
+    ballots = dict(
+        BallotRecord.objects.filter(round__in=rounds)
+        .values("round_id")
+        .annotate(n=Count("id"))
+        .values_list("round_id", "n")
+    )
+    named: dict[int, list[BallotRecord]] = {}
+    if not election.is_secret:
+        records = (
+            BallotRecord.objects.filter(round__in=rounds)
+            .select_related("city", "choice__city")
+            .order_by("city__name")
+        )
+        for record in records:
+            named.setdefault(record.round_id, []).append(record)
+    results = []
+    for r in rounds:
+        per = counts.get(r.pk, {})
+        tallies = sorted(
+            ((c, per.get(c.pk, 0)) for c in r.candidates.all()),
+            key=lambda item: (-item[1], item[0].city.name),
+        )
+        results.append(
+            RoundResult(
+                round=r,
+                tallies=tallies,
+                abstentions=per.get(None, 0),
+                ballots=ballots.get(r.pk, 0),
+                electorate=r.electorate_size,
+                named=named.get(r.pk, []),
+                lot=getattr(r, "lot_draw", None),
+            )
+        )
+    return results
+
+
+def candidacies_of(election: Election) -> QuerySet[Candidacy]:
+    return election.candidacies.select_related("city", "city__country", "proposed_by").order_by(
+        "city__name"
+    )
+
+
+def dashboard_panel(*, city: City) -> dict:
+    """What the city's dashboard shows of the summit and the election (one small panel)."""
+    summit = upcoming_summit()
+    panel: dict = {"summit": summit, "city": city}
+    if summit is None:
+        return panel
+    election = election_of(summit)
+    panel["election"] = election
+    panel["delegation"] = delegation_of(summit=summit, city=city)
+    panel["registration_open"] = bool(
+        summit.registration_deadline and timezone.now() <= summit.registration_deadline
+    )
+    if election is not None:
+        panel["candidacy"] = (
+            election.candidacies.filter(city=city).select_related("proposed_by").first()
+        )
+        panel["round"] = round_ = open_round(election)
+        if round_ is not None:
+            panel["may_vote"] = round_.electorate.filter(pk=city.pk).exists()
+            panel["has_voted"] = round_.ballot_records.filter(city=city).exists()
+    return panel

@@ -1,7 +1,17 @@
-from django.shortcuts import get_object_or_404
-from django.views.generic import TemplateView
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
-from presidency import selectors
+from members.selectors import active_cities
+from presidency import selectors, services
+from presidency.forms import BallotForm, CandidacyForm, DelegateFormSet, ProposalForm
+from presidency.models import Candidacy, Summit
 
 
 class TimelineView(TemplateView):
@@ -22,5 +32,224 @@ class SummitDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summit"] = get_object_or_404(selectors.summits(), year=self.kwargs["year"])
+        summit = get_object_or_404(selectors.summits(), year=self.kwargs["year"])
+        context["summit"] = summit
+        election = selectors.election_of(summit)
+        context["election"] = election
+        if election is not None:
+            context["candidacies"] = selectors.candidacies_of(election)
+            context["results"] = selectors.round_results(election)
+        context["elected_mandates"] = selectors.mandates().filter(elected_at=summit)
+        return context
+
+
+# --- the city's pages: the city is always the logged-in user's (RELIABILITY 8) ---------
+
+
+class CityUserMixin(LoginRequiredMixin):
+    mayor_only = False
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated:
+            if not user.acts_for_city:
+                raise PermissionDenied
+            if self.mayor_only and not user.is_mayor:
+                raise PermissionDenied(_("Only the mayor may do this for the city."))
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def city(self):
+        return self.request.user.city
+
+    def summit(self) -> Summit:
+        return get_object_or_404(selectors.summits(), year=self.kwargs["year"])
+
+    def election(self):
+        election = selectors.election_of(self.summit())
+        if election is None:
+            raise Http404
+        return election
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+class CandidacySubmitView(CityUserMixin, FormView):
+    """The mayor declares their own city's candidacy (rules S2–S4)."""
+
+    mayor_only = True
+    form_class = CandidacyForm
+    template_name = "presidency/candidacy_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["election"] = self.election()
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.submit_candidacy(
+                election=self.election(),
+                city=self.city,
+                statement=form.cleaned_data["statement"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your city's candidacy is submitted."))
+        return redirect("secretariat:dashboard")
+
+
+class CandidacyProposeView(CityUserMixin, FormView):
+    """The mayor proposes another member city; its mayor must accept (rule S3)."""
+
+    mayor_only = True
+    form_class = ProposalForm
+    template_name = "presidency/candidacy_propose.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cities": active_cities().exclude(pk=self.city.pk)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["election"] = self.election()
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.propose_candidacy(
+                election=self.election(),
+                city=form.cleaned_data["city"],
+                proposed_by=self.city,
+                statement=form.cleaned_data["statement"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Your proposal is sent; %(city)s is a candidate once its mayor accepts.")
+            % {"city": form.cleaned_data["city"]},
+        )
+        return redirect("secretariat:dashboard")
+
+
+class CandidacyActionView(CityUserMixin, View):
+    """POST only: accept or decline a proposal, or withdraw — for the user's own city."""
+
+    mayor_only = True
+    http_method_names = ["post"]
+    actions = {
+        "accept": (services.accept_proposal, _("Your city is now a candidate.")),
+        "decline": (services.decline_proposal, _("You declined the proposal.")),
+        "withdraw": (services.withdraw_candidacy, _("Your city's candidacy is withdrawn.")),
+    }
+
+    def post(self, request, pk, action):
+        if action not in self.actions:
+            raise Http404
+        candidacy = get_object_or_404(Candidacy, pk=pk, city=self.city)  # another city's: 404
+        service, done = self.actions[action]
+        try:
+            service(candidacy=candidacy, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+        return redirect("secretariat:dashboard")
+
+
+class DelegationRegisterView(CityUserMixin, TemplateView):
+    template_name = "presidency/delegation_form.html"
+
+    def initial(self, summit):
+        delegation = selectors.delegation_of(summit=summit, city=self.city)
+        if delegation is None:
+            return []
+        return [
+            {"name": d.name, "role": d.role, "arrives_on": d.arrives_on, "departs_on": d.departs_on}
+            for d in delegation.delegates.all()
+        ]
+
+    def get(self, request, *args, **kwargs):
+        summit = self.summit()
+        formset = DelegateFormSet(initial=self.initial(summit))
+        return self.render_to_response({"summit": summit, "formset": formset})
+
+    def post(self, request, *args, **kwargs):
+        summit = self.summit()
+        formset = DelegateFormSet(request.POST)
+        if formset.is_valid():
+            delegates = [
+                services.DelegateData(**form.cleaned_data)
+                for form in formset
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.register_delegation(
+                    summit=summit, city=self.city, delegates=delegates, by=request.user
+                )
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(exc.messages)
+            else:
+                messages.success(request, _("Your delegation is registered."))
+                return redirect("secretariat:dashboard")
+        return self.render_to_response({"summit": summit, "formset": formset})
+
+
+class BallotView(CityUserMixin, FormView):
+    """The city's one ballot in the open round (rule P1), cast by its mayor or delegate."""
+
+    form_class = BallotForm
+    template_name = "presidency/ballot_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.acts_for_city:
+            self.round = selectors.open_round(self.election())
+            if self.round is None:
+                messages.info(request, _("No round is open for voting."))
+                return redirect("secretariat:dashboard")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        candidates = self.round.candidates.select_related("city").order_by("city__name")
+        return {**super().get_form_kwargs(), "candidates": candidates}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["round"] = self.round
+        context["election"] = self.round.election
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.cast_ballot(
+                round=self.round, city=self.city, choice=form.chosen(), by=self.request.user
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your city's ballot is cast."))
+        return HttpResponseRedirect(reverse("secretariat:dashboard"))
+
+
+class LodgingView(LoginRequiredMixin, TemplateView):
+    """Rule S7 in numbers, for the host city and the secretariat."""
+
+    template_name = "presidency/summit_lodging.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summit = get_object_or_404(selectors.summits(), year=self.kwargs["year"])
+        user = self.request.user
+        if not (user.is_staff or (user.acts_for_city and user.city_id == summit.host_city_id)):
+            raise PermissionDenied
+        context["summit"] = summit
+        context["lodging"] = selectors.lodging(summit)
         return context

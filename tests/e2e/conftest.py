@@ -8,6 +8,7 @@ from django.apps import apps
 DATA_MIGRATIONS = [
     "members.migrations.0002_founding_members",
     "presidency.migrations.0002_founding_summit",
+    "presidency.migrations.0004_mandate_s4_guard_and_permissions",
     "workinggroups.migrations.0002_initial_groups",
     "secretariat.migrations.0002_application_permissions",
     "workinggroups.migrations.0004_secretariat_permissions",

@@ -9,6 +9,7 @@ from tests.factories.members import (  # noqa: F401
     SecretariatUserFactory,
     UserFactory,
 )
+from tests.factories.presidency import ElectionFactory, SummitFactory  # noqa: F401
 from tests.factories.workinggroups import (  # noqa: F401
     GroupMembershipFactory,
     MeetingFactory,

@@ -11,6 +11,7 @@ from django.db import transaction
 from members import demo as members_demo
 from members.models import User
 from members.otp import enrol_totp
+from presidency import demo as presidency_demo
 from secretariat import demo_applications as applications_demo
 from secretariat import demo_workspace
 from workinggroups import demo as workinggroups_demo
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             members_demo.load_people()
             created = members_demo.load_users(password=password)
+            presidency_demo.load()
             workinggroups_demo.load()
             applications_demo.load()
             demo_workspace.load()

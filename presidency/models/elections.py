@@ -1,0 +1,317 @@
+"""The election at the Annual Summit: candidacies, rounds, ballots, the lot (S2–S4, P1)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import City
+from presidency.enums import CandidacyState, ElectionState, RoundOutcome, RoundState
+from presidency.models.summits import Summit
+
+
+class Election(models.Model):
+    """The election of the next presiding city at a summit (rules S2–S5, P1)."""
+
+    summit = models.OneToOneField(
+        Summit, on_delete=models.PROTECT, related_name="election", verbose_name=_("summit")
+    )
+    is_secret = models.BooleanField(
+        _("secret ballot"),
+        default=True,
+        help_text=_(
+            "Secret: the portal records that a city voted and keeps its choice unlinked from "
+            "the city. Otherwise each city's vote is published."
+        ),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=ElectionState.choices, default=ElectionState.PLANNED
+    )
+    candidacy_opened_at = models.DateTimeField(_("candidacy period opened"), null=True, blank=True)
+    candidacy_closed_at = models.DateTimeField(_("candidacy period closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    elected = models.ForeignKey(
+        "Candidacy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("elected"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-summit__year"]
+
+    def __str__(self) -> str:
+        return _("Election at the %(year)s summit") % {"year": self.summit.year}
+
+    @property
+    def year(self) -> int:
+        return self.summit.year
+
+
+class Candidacy(models.Model):
+    """A city standing for the presidency (rules S2, S3). One per city per election."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="candidacies", verbose_name=_("election")
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="candidacies", verbose_name=_("city")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=CandidacyState.choices, default=CandidacyState.ACTIVE
+    )
+    statement = models.TextField(_("statement"), blank=True)
+    proposed_by = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("proposed by"),
+        help_text=_("Empty when the city declared its own candidacy."),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted, declined or withdrawn by"),
+    )
+    decided_at = models.DateTimeField(_("accepted, declined or withdrawn"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("candidacy")
+        verbose_name_plural = _("candidacies")
+        ordering = ["election", "city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "city"],
+                name="presidency_candidacy_one_per_city",
+                violation_error_message=_(
+                    "This city already has a candidacy in this election (one per city, rule S2)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposed_by=F("city")),
+                name="presidency_candidacy_not_self_proposed",
+                violation_error_message=_(
+                    "A city declares its own candidacy; it does not propose itself."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.city)
+
+
+class Round(models.Model):
+    """One round of voting. Its electorate is frozen when it opens (rule P1)."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("election")
+    )
+    number = models.PositiveSmallIntegerField(_("round"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=RoundState.choices, default=RoundState.OPEN
+    )
+    candidates = models.ManyToManyField(
+        Candidacy, related_name="rounds", verbose_name=_("candidates")
+    )
+    electorate = models.ManyToManyField(
+        City,
+        related_name="electorates",
+        verbose_name=_("electorate"),
+        help_text=_("The active member cities when the round opened: one vote each."),
+    )
+    opened_at = models.DateTimeField(_("opened"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=RoundOutcome.choices, blank=True
+    )
+    elected = models.ForeignKey(
+        Candidacy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("elected"),
+    )
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["election", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "number"],
+                name="presidency_round_unique_number",
+                violation_error_message=_("This election already has a round of this number."),
+            ),
+            models.UniqueConstraint(
+                fields=["election"],
+                condition=Q(state=RoundState.OPEN),
+                name="presidency_round_one_open",
+                violation_error_message=_("A round of this election is open already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Round %(number)s") % {"number": self.number}
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == RoundState.OPEN
+
+
+class BallotRecord(models.Model):
+    """That a city voted in a round, who cast it and how (rule P1: one city, one vote).
+
+    In a secret election this row says nothing about the choice: the choice is a
+    :class:`Vote` with no link to this row.
+    """
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="ballot_records", verbose_name=_("round")
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="ballot_records", verbose_name=_("city")
+    )
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cast or entered by"),
+    )
+    paper = models.BooleanField(
+        _("paper ballot"),
+        default=False,
+        help_text=_("Entered by the secretariat on the city's behalf."),
+    )
+    cast_at = models.DateTimeField(_("cast"))
+    # Named votes only; both stay empty in a secret election.
+    choice = models.ForeignKey(
+        Candidacy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named choice"),
+    )
+    abstained = models.BooleanField(_("abstained (named vote)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot record")
+        verbose_name_plural = _("ballot records")
+        ordering = ["round", "city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "city"],
+                name="presidency_ballot_one_per_city",
+                violation_error_message=_("This city has already voted in this round (rule P1)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.city}"
+
+
+class Vote(models.Model):
+    """A ballot's content, counted for the result.
+
+    Deliberately unlinkable to the city: a random UUID key (no sequence to match against
+    ballot records), no timestamp, no user, no ordering. Closing a secret round rewrites its
+    votes in random order (see ``services.close_round``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="votes", verbose_name=_("round")
+    )
+    choice = models.ForeignKey(
+        Candidacy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("choice"),
+        help_text=_("Empty: an abstention."),
+    )
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+
+    def __str__(self) -> str:
+        return str(self.choice or _("abstention"))
+
+
+class LotDraw(models.Model):
+    """A tie between two candidates settled by lot, drawn by the portal and kept for all to see."""
+
+    round = models.OneToOneField(
+        Round, on_delete=models.CASCADE, related_name="lot_draw", verbose_name=_("round")
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    drawn_at = models.DateTimeField(_("drawn"))
+    source = models.CharField(_("random source"), max_length=200)
+    candidates = models.JSONField(
+        _("candidates in the draw"), help_text=_("In the order the draw indexed them.")
+    )
+    drawn_index = models.PositiveSmallIntegerField(_("drawn index"))
+    winner = models.ForeignKey(
+        Candidacy, on_delete=models.PROTECT, related_name="+", verbose_name=_("drawn")
+    )
+
+    class Meta:
+        verbose_name = _("lot draw")
+        verbose_name_plural = _("lot draws")
+
+    def __str__(self) -> str:
+        return _("Lot drawn for %(round)s") % {"round": self.round}

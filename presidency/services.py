@@ -1,0 +1,626 @@
+"""Writes on summits, delegations, candidacies, elections and mandates.
+
+Every door (the city's pages, the admin, the shell) comes through these functions, so each
+rule of the charter is checked in exactly one place and cited (``# rule S4``).
+"""
+
+import datetime
+import logging
+import random
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import City, Person, User
+from members.selectors import active_cities, current_mayor
+from outbox.services import queue_mail
+from presidency import counting
+from presidency.enums import (
+    CandidacyState,
+    DelegateRole,
+    ElectionState,
+    RoundOutcome,
+    RoundState,
+    SummitState,
+)
+from presidency.models import (
+    BallotRecord,
+    Candidacy,
+    Delegate,
+    Delegation,
+    Election,
+    LotDraw,
+    Mandate,
+    Round,
+    Summit,
+    Vote,
+)
+from presidency.validators import validate_not_consecutive
+
+logger = logging.getLogger("presidency.ballots")
+
+LOT_SOURCE = "secrets.SystemRandom (the operating system's CSPRNG, os.urandom)"
+
+
+# --- who may act ------------------------------------------------------------------------
+
+
+def _require_mayor_or_secretariat(*, by: User, city: City) -> None:
+    """A candidacy is the mayor's act for their own city (rule S3); the secretariat may
+    record one on the city's behalf in the admin."""
+    if by.is_staff:
+        return
+    if not (by.is_active and by.is_mayor and by.city_id == city.pk):
+        raise PermissionDenied(_("Only the mayor of %(city)s may do this.") % {"city": city})
+
+
+def _require_city_user_or_secretariat(*, by: User, city: City) -> None:
+    if by.is_staff:
+        return
+    if not (by.acts_for_city and by.city_id == city.pk):
+        raise PermissionDenied(_("You do not act for %(city)s.") % {"city": city})
+
+
+def _require_secretariat(*, by: User) -> None:
+    if not by.is_staff:
+        raise PermissionDenied(_("Only the secretariat may do this."))
+
+
+# --- mandates (rules S1, S4, S5) -------------------------------------------------------
+
+
+@transaction.atomic
+def record_mandate(
+    *,
+    year: int,
+    city: City,
+    mayor: Person | None = None,
+    elected_at: Summit | None = None,
+) -> Mandate:
+    """Record a presidential mandate. ``full_clean`` applies rule S4 (``Mandate.clean``) and
+    the one-per-year constraint; on PostgreSQL an exclusion constraint backs rule S4 up."""
+    mandate = Mandate(year=year, city=city, mayor=mayor, elected_at=elected_at)
+    mandate.full_clean()
+    mandate.save()
+    return mandate
+
+
+# --- delegations (rule S7) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DelegateData:
+    name: str
+    role: str
+    arrives_on: datetime.date
+    departs_on: datetime.date
+
+
+@transaction.atomic
+def register_delegation(
+    *, summit: Summit, city: City, delegates: Iterable[DelegateData], by: User
+) -> Delegation:
+    """Register (or replace) a member city's delegation before the summit's deadline."""
+    _require_city_user_or_secretariat(by=by, city=city)
+    delegates = list(delegates)
+    if not city.is_active:
+        raise ValidationError(_("Only an active member city sends a delegation."))
+    if summit.state == SummitState.CLOSED:
+        raise ValidationError(_("This summit is closed."))
+    deadline = summit.registration_deadline
+    if not by.is_staff and (deadline is None or timezone.now() > deadline):
+        raise ValidationError(_("Registration of delegations for this summit is not open."))
+    if not delegates:
+        raise ValidationError(_("A delegation has at least one person."))
+    if sum(1 for d in delegates if d.role == DelegateRole.HEAD) != 1:
+        raise ValidationError(_("A delegation has exactly one head of delegation."))
+    for d in delegates:
+        if d.arrives_on > summit.ends_on or d.departs_on < summit.starts_on:
+            raise ValidationError(
+                _("%(name)s's stay does not overlap the summit (%(start)s – %(end)s).")
+                % {"name": d.name, "start": summit.starts_on, "end": summit.ends_on}
+            )
+    delegation, _created = Delegation.objects.select_for_update().get_or_create(
+        summit=summit, city=city, defaults={"registered_by": by}
+    )
+    delegation.registered_by = by
+    delegation.save()
+    delegation.delegates.all().delete()
+    for d in delegates:
+        delegate = Delegate(
+            delegation=delegation,
+            name=d.name.strip(),
+            role=d.role,
+            arrives_on=d.arrives_on,
+            departs_on=d.departs_on,
+        )
+        delegate.full_clean()
+        delegate.save()
+    return delegation
+
+
+@transaction.atomic
+def set_delegation_presence(*, delegation: Delegation, present: bool, by: User) -> Delegation:
+    _require_secretariat(by=by)
+    delegation.present = present
+    delegation.save(update_fields=["present", "updated_at"])
+    return delegation
+
+
+# --- the candidacy period and candidacies (rules S2–S4) --------------------------------
+
+
+def _lock_election(election: Election) -> Election:
+    return Election.objects.select_for_update().select_related("summit").get(pk=election.pk)
+
+
+@transaction.atomic
+def open_candidacy(*, election: Election, by: User) -> Election:
+    _require_secretariat(by=by)
+    election = _lock_election(election)
+    if election.state not in (ElectionState.PLANNED, ElectionState.CANDIDACY_CLOSED):
+        raise ValidationError(_("The candidacy period can only open before voting starts."))
+    election.state = ElectionState.CANDIDACY
+    election.candidacy_opened_at = timezone.now()
+    election.save()
+    return election
+
+
+@transaction.atomic
+def close_candidacy(*, election: Election, by: User) -> Election:
+    _require_secretariat(by=by)
+    election = _lock_election(election)
+    if election.state != ElectionState.CANDIDACY:
+        raise ValidationError(_("The candidacy period is not open."))
+    election.state = ElectionState.CANDIDACY_CLOSED
+    election.candidacy_closed_at = timezone.now()
+    election.save()
+    return election
+
+
+def check_eligibility(
+    *, election: Election, city: City, candidacy: Candidacy | None = None
+) -> None:
+    """Can ``city`` stand in ``election``? Raises a ValidationError naming the rule.
+
+    The one check every door goes through: the city's page, the proposal and its
+    acceptance, the admin, the shell.
+    """
+    if election.state != ElectionState.CANDIDACY:
+        # rule S2: cities declare their candidacy during the period the secretariat opens.
+        raise ValidationError(
+            _("Rule S2: the candidacy period of this election is not open."), code="rule_s2"
+        )
+    if not city.is_active:
+        # rule S3: every member city may stand.
+        raise ValidationError(
+            _("Rule S3: only an active member city may stand; %(city)s is not one.")
+            % {"city": city},
+            code="rule_s3",
+        )
+    year = election.summit.year
+    if Mandate.objects.filter(city=city, year=year).exists():
+        # rule S4: the sitting president cannot be elected for the next year (the city, not
+        # the person: a new mayor does not reset it).
+        raise ValidationError(
+            _(
+                "Rule S4: %(city)s holds the presidency of %(year)s; the sitting president "
+                "cannot be elected for the next year."
+            )
+            % {"city": city, "year": year},
+            code="rule_s4",
+        )
+    validate_not_consecutive(city=city, year=year + 1)  # rule S4, e.g. a mandate typed for N+2
+    others = Candidacy.objects.filter(election=election, city=city)
+    if candidacy is not None:
+        others = others.exclude(pk=candidacy.pk)
+    if others.exists():
+        # rule S2: one candidacy per city per election (also a database constraint).
+        raise ValidationError(
+            _("Rule S2: %(city)s already has a candidacy in this election (one per city).")
+            % {"city": city},
+            code="rule_s2_one",
+        )
+
+
+def _save_candidacy(candidacy: Candidacy) -> Candidacy:
+    candidacy.full_clean()
+    try:
+        with transaction.atomic():
+            candidacy.save()
+    except IntegrityError as exc:  # a parallel submission won the race
+        raise ValidationError(
+            _("Rule S2: %(city)s already has a candidacy in this election (one per city).")
+            % {"city": candidacy.city},
+            code="rule_s2_one",
+        ) from exc
+    return candidacy
+
+
+@transaction.atomic
+def submit_candidacy(*, election: Election, city: City, statement: str = "", by: User) -> Candidacy:
+    """A city declares its own candidacy (rules S2, S3).
+
+    A proposal by another city that is pending or was declined does not stop the city from
+    declaring itself: that row becomes its candidacy. A withdrawal is final (one candidacy
+    per city per election).
+    """
+    _require_mayor_or_secretariat(by=by, city=city)
+    election = _lock_election(election)
+    proposal = (
+        Candidacy.objects.select_for_update()
+        .filter(
+            election=election,
+            city=city,
+            state__in=[CandidacyState.PROPOSED, CandidacyState.DECLINED],
+        )
+        .first()
+    )
+    check_eligibility(election=election, city=city, candidacy=proposal)
+    if proposal is not None:
+        proposal.state = CandidacyState.ACTIVE
+        proposal.statement = statement.strip() or proposal.statement
+        proposal.decided_by = by
+        proposal.decided_at = timezone.now()
+        proposal.save()
+        return proposal
+    return _save_candidacy(
+        Candidacy(
+            election=election,
+            city=city,
+            state=CandidacyState.ACTIVE,
+            statement=statement.strip(),
+            submitted_by=by,
+            decided_by=by,
+            decided_at=timezone.now(),
+        )
+    )
+
+
+@transaction.atomic
+def propose_candidacy(
+    *, election: Election, city: City, proposed_by: City, statement: str = "", by: User
+) -> Candidacy:
+    """Another member city proposes ``city`` (rule S3); its mayor must accept."""
+    _require_mayor_or_secretariat(by=by, city=proposed_by)
+    election = _lock_election(election)
+    if not proposed_by.is_active:
+        raise ValidationError(_("Rule S3: only an active member city may propose a candidate."))
+    if proposed_by.pk == city.pk:
+        raise ValidationError(_("To stand yourself, declare your own city's candidacy."))
+    check_eligibility(election=election, city=city)
+    candidacy = _save_candidacy(
+        Candidacy(
+            election=election,
+            city=city,
+            state=CandidacyState.PROPOSED,
+            statement=statement.strip(),
+            proposed_by=proposed_by,
+            submitted_by=by,
+        )
+    )
+    mayor = current_mayor(city)
+    if mayor is not None and mayor.email:
+        queue_mail(
+            to=[mayor.email],
+            subject=_("%(proposer)s proposes %(city)s for the B40 presidency")
+            % {"proposer": proposed_by.name, "city": city.name},
+            body=render_to_string(
+                "presidency/mail/proposal.txt", {"candidacy": candidacy, "election": election}
+            ),
+            kind="candidacy-proposal",
+        )
+    return candidacy
+
+
+def _lock_candidacy(candidacy: Candidacy) -> Candidacy:
+    return (
+        Candidacy.objects.select_for_update()
+        .select_related("election__summit", "city")
+        .get(pk=candidacy.pk)
+    )
+
+
+@transaction.atomic
+def accept_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
+    """The proposed city's mayor accepts: only now is the city a candidate (rule S3)."""
+    _require_mayor_or_secretariat(by=by, city=candidacy.city)
+    _lock_election(candidacy.election)
+    candidacy = _lock_candidacy(candidacy)
+    if candidacy.state != CandidacyState.PROPOSED:
+        raise ValidationError(_("This proposal is no longer awaiting an answer."))
+    check_eligibility(election=candidacy.election, city=candidacy.city, candidacy=candidacy)
+    candidacy.state = CandidacyState.ACTIVE
+    candidacy.decided_by = by
+    candidacy.decided_at = timezone.now()
+    candidacy.save()
+    return candidacy
+
+
+@transaction.atomic
+def decline_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
+    _require_mayor_or_secretariat(by=by, city=candidacy.city)
+    candidacy = _lock_candidacy(candidacy)
+    if candidacy.state != CandidacyState.PROPOSED:
+        raise ValidationError(_("This proposal is no longer awaiting an answer."))
+    candidacy.state = CandidacyState.DECLINED
+    candidacy.decided_by = by
+    candidacy.decided_at = timezone.now()
+    candidacy.save()
+    return candidacy
+
+
+@transaction.atomic
+def withdraw_candidacy(*, candidacy: Candidacy, by: User) -> Candidacy:
+    """A candidate may withdraw until voting starts."""
+    _require_mayor_or_secretariat(by=by, city=candidacy.city)
+    election = _lock_election(candidacy.election)
+    candidacy = _lock_candidacy(candidacy)
+    if election.rounds.exists() or election.state in (ElectionState.VOTING, ElectionState.CLOSED):
+        raise ValidationError(_("Voting has started: a candidacy can no longer be withdrawn."))
+    if candidacy.state not in (CandidacyState.ACTIVE, CandidacyState.PROPOSED):
+        raise ValidationError(_("This candidacy is not standing."))
+    candidacy.state = CandidacyState.WITHDRAWN
+    candidacy.decided_by = by
+    candidacy.decided_at = timezone.now()
+    candidacy.save()
+    return candidacy
+
+
+# --- the election (rule P1) ------------------------------------------------------------
+
+
+@transaction.atomic
+def open_round(*, election: Election, by: User) -> Round:
+    """Open the next round and freeze its electorate: the active member cities now."""
+    _require_secretariat(by=by)
+    election = _lock_election(election)
+    last = election.rounds.order_by("-number").first()
+    if last is None:
+        if election.state != ElectionState.CANDIDACY_CLOSED:
+            raise ValidationError(_("Close the candidacy period before the first round opens."))
+        candidates = list(election.candidacies.filter(state=CandidacyState.ACTIVE))
+        if not candidates:
+            raise ValidationError(_("There is no candidate: nobody can be elected."))
+    else:
+        if election.state != ElectionState.VOTING:
+            raise ValidationError(_("This election is not in its voting stage."))
+        if last.state == RoundState.OPEN:
+            raise ValidationError(_("Round %(n)s is still open.") % {"n": last.number})
+        if last.outcome in (RoundOutcome.ELECTED, RoundOutcome.LOT):
+            raise ValidationError(_("A candidate is elected already: close the election."))
+        if last.outcome == RoundOutcome.TIE:
+            raise ValidationError(_("The tie of the last round is settled by lot: draw it."))
+        candidates = list(next_round_candidates(last))
+    new_round = Round(
+        election=election,
+        number=(last.number + 1) if last else 1,
+        state=RoundState.OPEN,
+        opened_at=timezone.now(),
+        opened_by=by,
+    )
+    new_round.full_clean()
+    new_round.save()
+    new_round.candidates.set(candidates)
+    # rule P1: one city, one vote, the electorate frozen as the round opens (cities
+    # admitted earlier at this summit included, being active members by now).
+    new_round.electorate.set(active_cities())
+    election.state = ElectionState.VOTING
+    election.save()
+    return new_round
+
+
+def _count(round_: Round) -> tuple[dict[int, int], int]:
+    candidate_ids = round_.candidates.values_list("pk", flat=True)
+    choices = round_.votes.values_list("choice_id", flat=True)
+    return counting.tally(candidate_ids, choices)
+
+
+def next_round_candidates(round_: Round) -> Iterable[Candidacy]:
+    counts, abstentions = _count(round_)
+    decision = counting.decide(counts, abstentions)
+    return Candidacy.objects.filter(pk__in=decision.next_candidates)
+
+
+def _lock_round_shared(round_: Round) -> str | None:
+    """Read the round's state under a shared row lock.
+
+    Ballots take FOR SHARE (they do not block each other), closing takes FOR UPDATE: a
+    ballot that races the closing either commits before the count starts (and is counted)
+    or sees the round closed (and is refused), never accepted and dropped (RELIABILITY 10).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT state FROM presidency_round WHERE id = %s FOR SHARE", [round_.pk]
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    # SQLite serialises writers anyway.
+    return Round.objects.filter(pk=round_.pk).values_list("state", flat=True).first()
+
+
+@transaction.atomic
+def cast_ballot(
+    *,
+    round: Round,  # noqa: A002 - the charter's word
+    city: City,
+    choice: Candidacy | None,
+    by: User,
+    paper: bool = False,
+) -> BallotRecord:
+    """One city, one ballot per round (rule P1): a candidate, or ``None`` to abstain.
+
+    The mayor or a delegate votes for their city; the secretariat enters a paper ballot on
+    the city's behalf (``paper=True``, recorded with who entered it). In a secret election
+    the ballot record keeps no trace of the choice, and the vote row none of the city.
+    """
+    try:
+        record = _cast_ballot(round_=round, city=city, choice=choice, by=by, paper=paper)
+    except (ValidationError, PermissionDenied) as exc:
+        logger.info(
+            "ballot refused: round=%s city=%s user=%s paper=%s reason=%s",
+            round.pk,
+            city.pk,
+            by.pk,
+            paper,
+            exc,
+        )
+        raise
+    logger.info(
+        "ballot accepted: round=%s city=%s user=%s paper=%s", round.pk, city.pk, by.pk, paper
+    )
+    return record
+
+
+def _cast_ballot(
+    *, round_: Round, city: City, choice: Candidacy | None, by: User, paper: bool
+) -> BallotRecord:
+    if paper:
+        _require_secretariat(by=by)
+    elif not (by.acts_for_city and by.city_id == city.pk):
+        raise PermissionDenied(_("You vote only for your own city."))
+    if _lock_round_shared(round_) != RoundState.OPEN:
+        raise ValidationError(_("This round is not open for voting."), code="round_closed")
+    if not round_.electorate.filter(pk=city.pk).exists():
+        raise ValidationError(
+            _(
+                "Rule P1: %(city)s is not in the electorate of this round (the active member "
+                "cities when it opened)."
+            )
+            % {"city": city},
+            code="not_elector",
+        )
+    if choice is not None and not round_.candidates.filter(pk=choice.pk).exists():
+        raise ValidationError(_("This city is not a candidate in this round."), code="choice")
+    already = _("Rule P1: %(city)s has already voted in this round.") % {"city": city}
+    if BallotRecord.objects.filter(round=round_, city=city).exists():
+        raise ValidationError(already, code="already_voted")
+    is_secret = round_.election.is_secret
+    record = BallotRecord(
+        round=round_,
+        city=city,
+        cast_by=by,
+        paper=paper,
+        cast_at=timezone.now(),
+        choice=None if is_secret else choice,
+        abstained=None if is_secret else choice is None,
+    )
+    try:
+        with transaction.atomic():
+            record.save()  # the unique constraint decides parallel ballots
+    except IntegrityError as exc:
+        raise ValidationError(already, code="already_voted") from exc
+    Vote.objects.create(round=round_, choice=choice)
+    return record
+
+
+@transaction.atomic
+def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
+    """Close the round and count it from the stored votes."""
+    _require_secretariat(by=by)
+    round_ = Round.objects.select_for_update().select_related("election").get(pk=round.pk)
+    if round_.state != RoundState.OPEN:
+        raise ValidationError(_("This round is closed already."))
+    round_.state = RoundState.CLOSED
+    round_.closed_at = timezone.now()
+    round_.closed_by = by
+    counts, abstentions = _count(round_)
+    decision = counting.decide(counts, abstentions)
+    round_.outcome = decision.outcome
+    round_.elected_id = decision.elected
+    round_.save()
+    if round_.election.is_secret:
+        _shuffle_votes(round_)
+    if decision.elected is not None:
+        _set_elected(round_, decision.elected)
+    return round_
+
+
+def _set_elected(round_: Round, candidacy_id: int) -> None:
+    election = _lock_election(round_.election)
+    election.elected_id = candidacy_id
+    election.save()  # through save(), so the election's history records it
+
+
+def _shuffle_votes(round_: Round) -> None:
+    """Rewrite a secret round's votes in random order, in one transaction and with new keys,
+    so neither their physical order nor their transaction ids follow the order of voting."""
+    choices = list(round_.votes.values_list("choice_id", flat=True))
+    random.SystemRandom().shuffle(choices)
+    round_.votes.all().delete()
+    Vote.objects.bulk_create(Vote(round=round_, choice_id=choice) for choice in choices)
+
+
+@transaction.atomic
+def draw_lot(*, round: Round, by: User) -> LotDraw:  # noqa: A002
+    """Settle a tie between two candidates by lot, drawn here and recorded for all to see."""
+    _require_secretariat(by=by)
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.outcome != RoundOutcome.TIE:
+        raise ValidationError(_("Only a tie between two candidates is settled by lot."))
+    tied = sorted(round_.candidates.select_related("city"), key=lambda c: (c.city.name, c.pk))
+    index = secrets.SystemRandom().randrange(len(tied))
+    winner = tied[index]
+    draw = LotDraw.objects.create(
+        round=round_,
+        started_by=by,
+        drawn_at=timezone.now(),
+        source=LOT_SOURCE,
+        candidates=[{"candidacy": c.pk, "city": c.city.name} for c in tied],
+        drawn_index=index,
+        winner=winner,
+    )
+    round_.outcome = RoundOutcome.LOT
+    round_.elected = winner
+    round_.save()
+    _set_elected(round_, winner.pk)
+    return draw
+
+
+def _next_year(date: datetime.date) -> datetime.date:
+    try:
+        return date.replace(year=date.year + 1)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + 1, day=28)
+
+
+@transaction.atomic
+def close_election(*, election: Election, by: User) -> Mandate:
+    """Close the election: the mandate of the next calendar year (rule S5) and the next
+    year's summit hosted by the elected city (rule S6)."""
+    _require_secretariat(by=by)
+    election = _lock_election(election)
+    if election.state != ElectionState.VOTING:
+        raise ValidationError(_("This election is not in its voting stage."))
+    if election.rounds.filter(state=RoundState.OPEN).exists():
+        raise ValidationError(_("Close the open round first."))
+    if election.elected is None:
+        raise ValidationError(_("No candidate has been elected yet."))
+    summit = election.summit
+    city = election.elected.city
+    mandate = record_mandate(  # rule S5 (and S4 through Mandate.clean)
+        year=summit.year + 1, city=city, mayor=current_mayor(city), elected_at=summit
+    )
+    next_summit = Summit.objects.filter(year=summit.year + 1).first()
+    if next_summit is None:
+        next_summit = Summit(
+            year=summit.year + 1,
+            starts_on=_next_year(summit.starts_on),
+            ends_on=_next_year(summit.ends_on),
+            programme=_("Dates and venue to be confirmed by the host city."),
+        )
+    next_summit.host_city = city  # rule S6
+    next_summit.full_clean()
+    next_summit.save()
+    election.state = ElectionState.CLOSED
+    election.closed_at = timezone.now()
+    election.closed_by = by
+    election.save()
+    return mandate
