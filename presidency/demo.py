@@ -67,7 +67,7 @@ def load() -> None:
 def _election_2025(staff: User) -> None:
     """A decided secret election at the 2025 summit: Athens elected for 2026."""
     summit = Summit.objects.get(year=2025)
-    election, created = Election.objects.get_or_create(summit=summit, defaults={"is_secret": True})
+    election, created = Election.objects.get_or_create(summit=summit, defaults={"is_secret": True})  # nosec B105
     if not created:
         return
     services.open_candidacy(election=election, by=staff)
@@ -89,7 +89,7 @@ def _election_2025(staff: User) -> None:
 
 def _election_2026(summit: Summit, staff: User) -> None:
     """The 2026 election, its candidacy period open: two candidates and a pending proposal."""
-    election, created = Election.objects.get_or_create(summit=summit, defaults={"is_secret": True})
+    election, created = Election.objects.get_or_create(summit=summit, defaults={"is_secret": True})  # nosec B105
     if election.state == ElectionState.PLANNED:
         services.open_candidacy(election=election, by=staff)
     for slug in ("split", "kotor"):

@@ -18,7 +18,7 @@ from secretariat.enums.applications import ApplicationState, allowed_transitions
 from secretariat.models.applications import MOTIVATION_MAX_LENGTH, Application
 from secretariat.selectors import applications as selectors
 
-FORM_TOKEN_SALT = "secretariat.application-form"  # noqa: S105 - a signing salt
+FORM_TOKEN_SALT = "secretariat.application-form"  # noqa: S105  # nosec B105
 FORM_TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open for a day is rendered again
 
 
