@@ -8,6 +8,7 @@ app_name = "secretariat"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("language/<str:code>/", views.switch_language, name="language"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("declaration/", views.DeclarationView.as_view(), name="declaration"),
     path("cities/", views.CityListView.as_view(), name="city-list"),

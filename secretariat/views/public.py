@@ -1,8 +1,11 @@
 """The public website the secretariat maintains (rule T3) and the city's dashboard."""
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members import selectors as member_selectors
@@ -10,6 +13,31 @@ from members.models import City
 from presidency import selectors as presidency_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
+
+
+@require_GET
+def switch_language(request: HttpRequest, code: str) -> HttpResponseRedirect:
+    """Choose the site's language and go back to the same page.
+
+    A link, not a form: the only effect is the visitor's own preference cookie, and pages
+    without a CSRF token can be cached for every anonymous visitor.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 class HomeView(TemplateView):

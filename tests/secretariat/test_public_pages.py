@@ -84,3 +84,23 @@ def test_dashboard_shows_the_users_own_city(mayor_client):
     response = mayor_client.get(reverse("secretariat:dashboard"))
     assert response.status_code == 200
     assert response.context["city"].slug == "tirana"
+
+
+def test_language_links_switch_and_return_to_the_same_page(client, db):
+    html = client.get("/cities/").content.decode()
+    assert 'href="/language/tr/?next=/cities/"' in html
+    response = client.get("/language/tr/", {"next": "/cities/?q=durres"})
+    assert response.status_code == 302
+    assert response["Location"] == "/cities/?q=durres"
+    assert response.cookies["django_language"].value == "tr"
+
+
+def test_language_switch_refuses_an_outside_redirect_and_an_unknown_language(client, db):
+    response = client.get("/language/bg/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert client.get("/language/xx/").status_code == 404
+
+
+def test_anonymous_public_pages_carry_no_csrf_token(client, db):
+    for url in ["/", "/cities/", "/cities/durres/", "/about/"]:
+        assert b"csrfmiddlewaretoken" not in client.get(url).content, url
