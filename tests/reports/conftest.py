@@ -25,9 +25,11 @@ On top of the 25 founding cities and the four groups of rule W2 (from the migrat
 """
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from members.enums import CityStatus, PersonRole
@@ -110,6 +112,16 @@ def application(name: str, submitted: datetime.datetime, moves, **fields) -> App
         )
         previous = to_state
     return app
+
+
+@pytest.fixture
+def founding_data(postgres_transactional):
+    """A transactional test starts from a flushed database: put the network's own data back."""
+    from tests.e2e.conftest import DATA_MIGRATIONS
+
+    if not City.objects.exists():
+        for module in [*DATA_MIGRATIONS, "reports.migrations.0002_report_permissions"]:
+            importlib.import_module(module).load(apps, None)
 
 
 @pytest.fixture

@@ -165,7 +165,7 @@ def test_the_task_settings_keep_a_killed_job():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_copies_at_once_build_once(postgres_transactional, network):
+def test_two_copies_at_once_build_once(founding_data, network):
     report = services.request_report(mandate=network)
     outcomes = []
     barrier = threading.Barrier(2)
