@@ -6,13 +6,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from presidency.models import Mandate
-from reports import services, views
+from reports import selectors, services, views
 from reports.models import AnnualReport
 
 STATUS_FIELDS = [
@@ -42,8 +43,9 @@ class GenerateReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A mandate that has not started has nothing to report yet.
         self.fields["mandate"].queryset = Mandate.objects.filter(
-            annual_report__isnull=True
+            annual_report__isnull=True, year__lte=timezone.localdate().year
         ).select_related("city")
         self.fields["mandate"].help_text = _(
             "The report is drafted in the background; a report of a running mandate is provisional."
@@ -65,6 +67,8 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
     list_select_related = ["mandate__city"]
     search_fields = ["year", "mandate__city__name"]
     actions = ["generate_now", "publish", "unpublish"]
+    # Reloads itself while the report is being built (no script: a meta refresh).
+    change_form_template = "admin/reports/annualreport/change_form.html"
 
     # --- the form: a mandate to add, the texts to edit ----------------------------------
 
@@ -111,7 +115,7 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
             obj.progress,
             obj.progress,
             obj.progress,
-            f" — {obj.step}" if obj.step else "",
+            f" — {selectors.STEPS.get(obj.step, obj.step)}" if obj.step else "",
         )
 
     @admin.display(description=_("preview"))

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.enums import CityStatus
 from members.models import City
@@ -44,6 +45,16 @@ from workinggroups.models import (
 )
 
 FIGURES_VERSION = 1
+# The steps of the build, as the admin shows them while it runs.
+STEPS = {
+    "mandate": _("the mandate, the summit and the election"),
+    "membership": _("membership"),
+    "groups": _("working groups"),
+    "goals": _("goals"),
+    "recommendations": _("recommendations"),
+    "exchange": _("information exchange and roster"),
+    "saving": _("saving"),
+}
 MEETINGS_A_YEAR = 4  # rule W3: every three months
 FOLLOWING = [FollowUpState.WILL_FOLLOW, FollowUpState.IN_PROGRESS, FollowUpState.DONE]
 CLOSED_APPLICATION_STATES = [
@@ -557,13 +568,13 @@ def compute_figures(
     figures["election"] = election_section(period)
     report(20, "membership")
     figures["membership"] = membership_section(period)
-    report(35, "working groups")
+    report(35, "groups")
     figures["groups"] = groups_section(period, now=now)
     report(60, "goals")
     figures["goals"] = goals_section(mandate, period)
     report(70, "recommendations")
     figures["recommendations"] = recommendations_section(period, members_at_end(period))
-    report(80, "information exchange")
+    report(80, "exchange")
     figures["exchange"] = exchange_section(period)
     figures["roster"] = roster_section(period)
     report(90, "saving")

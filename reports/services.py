@@ -57,6 +57,11 @@ def request_report(
     what the public read) until it is unpublished.
     """
     now = now or timezone.now()
+    if mandate.year > timezone.localdate(now).year:
+        raise ValidationError(
+            _("The %(year)s mandate has not started: there is nothing to report yet.")
+            % {"year": mandate.year}
+        )
     report, created = AnnualReport.objects.get_or_create(
         mandate=mandate,
         defaults={"year": mandate.year, "state": ReportState.QUEUED, "queued_at": now},

@@ -1,6 +1,7 @@
 """The report in the admin: generate, follow progress, edit the texts, preview, publish."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reports import services
@@ -93,3 +94,25 @@ def test_city_users_see_no_preview(client, mayor, network):
     client.force_login(mayor)
     response = client.get(reverse("admin:reports_annualreport_preview", args=[report.pk]))
     assert response.status_code == 302  # to the admin login
+
+
+def test_a_report_being_built_shows_its_step_and_reloads(admin_client, network):
+    from django.utils import timezone
+
+    report = services.request_report(mandate=network)
+    services.claim(report_id=report.pk, now=timezone.now())
+    AnnualReport.objects.filter(pk=report.pk).update(progress=35, step="groups")
+    page = admin_client.get(reverse("admin:reports_annualreport_change", args=[report.pk]))
+    assert b'<meta http-equiv="refresh" content="5">' in page.content
+    assert b"35 % \xe2\x80\x94 working groups" in page.content
+
+
+def test_a_mandate_not_started_is_not_offered(admin_client, network):
+    from presidency.models import Mandate
+    from tests.reports.conftest import city
+
+    future = Mandate.objects.create(year=2099, city=city("kotor"))
+    form = admin_client.get(reverse("admin:reports_annualreport_add")).content.decode()
+    assert f'value="{future.pk}"' not in form
+    with pytest.raises(ValidationError):
+        services.request_report(mandate=future)
