@@ -23,6 +23,7 @@ from outbox.enums import MailState
 from outbox.models import Mail
 from presidency import selectors as presidency_selectors
 from presidency.models import Delegate, Delegation, Election, Mandate, Summit
+from reports.enums import ReportState
 from reports.models import AnnualReport
 from secretariat.enums.applications import ApplicationState
 from secretariat.enums.workspace import FollowUpState
@@ -596,3 +597,38 @@ def mandates_due(today: datetime.date | None = None):
     """Expired mandates with no report yet (rule G2): the January job starts these."""
     today = today or timezone.localdate()
     return Mandate.objects.filter(year__lt=today.year, annual_report__isnull=True).order_by("year")
+
+
+def desk_items(today: datetime.date) -> list:
+    """The secretariat's desk: reports due (rule G2) and builds that failed."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from secretariat.selectors.workspace import DeskItem
+
+    items = []
+    due = [mandate.year for mandate in mandates_due(today)]
+    if due:
+        items.append(
+            DeskItem(
+                label=ngettext(
+                    "The annual report of %(years)s is due (rule G2)",
+                    "The annual reports of %(years)s are due (rule G2)",
+                    len(due),
+                )
+                % {"years": ", ".join(str(year) for year in due)},
+                url=reverse("admin:reports_annualreport_add"),
+                count=len(due),
+            )
+        )
+    failed = AnnualReport.objects.filter(state=ReportState.FAILED).count()
+    if failed:
+        items.append(
+            DeskItem(
+                label=_("An annual report failed to build: see its error"),
+                url=reverse("admin:reports_annualreport_changelist") + "?state__exact=failed",
+                count=failed,
+            )
+        )
+    return items

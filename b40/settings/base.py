@@ -180,6 +180,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:  # the in-memory broker has no host name, and says so each time
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 
 # Bounds on what a request may carry (RELIABILITY 16).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024

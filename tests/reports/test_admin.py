@@ -116,3 +116,16 @@ def test_a_mandate_not_started_is_not_offered(admin_client, network):
     assert f'value="{future.pk}"' not in form
     with pytest.raises(ValidationError):
         services.request_report(mandate=future)
+
+
+def test_the_desk_lists_reports_due_and_links_to_generating_one(secretariat_client):
+    import datetime
+
+    from members.models import City
+    from presidency.models import Mandate
+    from secretariat.selectors.workspace import desk_items
+
+    Mandate.objects.create(year=2023, city=City.objects.get(slug="skopje"))
+    items = [i for i in desk_items(datetime.date(2026, 11, 28)) if "(rule G2)" in i.label]
+    assert [i.label for i in items] == ["The annual report of 2023 is due (rule G2)"]
+    assert secretariat_client.get(items[0].url).status_code == 200
