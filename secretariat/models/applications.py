@@ -59,6 +59,10 @@ class Application(models.Model):
         _("motivation"), validators=[MaxLengthValidator(MOTIVATION_MAX_LENGTH)]
     )
     consent = models.BooleanField(_("consent to the handling of the data"), default=False)
+    # The language the applicant filed in: every later mail to them is written in it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     state = models.CharField(
         _("state"),
         max_length=10,
