@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from unidecode import unidecode
@@ -347,7 +347,9 @@ def send_meeting_reminder(*, meeting: Meeting, now: datetime.datetime | None = N
             subject=_("Reminder: %(group)s meets on %(date)s")
             % {
                 "group": meeting.group.name,
-                "date": timezone.localtime(meeting.starts_at, tz).strftime("%d.%m.%Y"),
+                "date": formats.date_format(
+                    timezone.localtime(meeting.starts_at, tz), "SHORT_DATE_FORMAT"
+                ),
             },
             body=_(
                 "The working group “%(group)s” meets online on %(when)s (Istanbul time).\n\n"
@@ -355,7 +357,9 @@ def send_meeting_reminder(*, meeting: Meeting, now: datetime.datetime | None = N
             )
             % {
                 "group": meeting.group.name,
-                "when": timezone.localtime(meeting.starts_at, tz).strftime("%d.%m.%Y %H:%M"),
+                "when": formats.date_format(
+                    timezone.localtime(meeting.starts_at, tz), "SHORT_DATETIME_FORMAT"
+                ),
                 "link": meeting.online_link or _("to follow"),
                 "agenda": meeting.agenda,
                 "url": _site_url(meeting.group.get_absolute_url()),
@@ -434,7 +438,9 @@ def request_extra_session(
         body=_("Reason: %(reason)s\n\nProposed: %(when)s\n\nConvene or decline it in the admin.")
         % {
             "reason": request.reason,
-            "when": timezone.localtime(proposed_start).strftime("%d.%m.%Y %H:%M"),
+            "when": formats.date_format(
+                timezone.localtime(proposed_start), "SHORT_DATETIME_FORMAT"
+            ),
         },
         kind="workinggroups.extra_requested",
     )
@@ -503,7 +509,9 @@ def convene_extra_session(
             "(Istanbul time).\n\n%(url)s"
         )
         % {
-            "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
+            "when": formats.date_format(
+                timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"
+            ),
             "url": _site_url(request.group.get_absolute_url()),
         },
     )

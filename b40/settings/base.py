@@ -114,6 +114,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # an invitation link stays valid a we
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("bg", _("Bulgarian")), ("tr", _("Turkish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers as each language writes them (b40/formats/<code>/formats.py).
+FORMAT_MODULE_PATH = ["b40.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Europe/Istanbul"
 USE_I18N = True

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from members.enums import PersonRole
@@ -211,7 +211,7 @@ def check_transition(
     if to_state == ApplicationState.ADMITTED and today < application.summit.starts_on:
         raise ValidationError(
             _("A city is admitted at its summit: not before %(date)s (rule M2).")
-            % {"date": application.summit.starts_on.isoformat()}
+            % {"date": formats.date_format(application.summit.starts_on, "DATE_FORMAT")}
         )
     if to_state == ApplicationState.DECLINED and not reason.strip():
         raise ValidationError(_("Say why the application is declined."))
