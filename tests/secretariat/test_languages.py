@@ -212,3 +212,13 @@ def test_dates_are_written_as_each_language_writes_them(code, date, moment):
 def test_numbers_are_written_as_each_language_writes_them(code, number):
     with translation.override(code):
         assert formats.number_format(1234.5, 1, force_grouping=True) == number
+
+
+def test_mails_to_the_network_are_in_english_whatever_the_senders_language(mayor):
+    from members.services import invite_city_user
+
+    with translation.override("tr"):  # a secretariat member browsing the admin in Turkish
+        invite_city_user(user=mayor)
+    invitation = Mail.objects.get(kind="invitation")
+    assert invitation.subject == "Your B40 portal account for Tirana"
+    assert "Set your password here" in invitation.body
