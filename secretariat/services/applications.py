@@ -50,7 +50,7 @@ def validate_new_application(*, name: str, country: Country | None) -> None:
                     "Cities of %(country)s cannot apply: the network is open to the "
                     "countries listed on the form."
                 )
-                % {"country": country.name}
+                % {"country": country.local_name}
             }
         )
     if not name.strip():
@@ -161,7 +161,7 @@ def submit_application(
         queue_mail(
             to=[settings.SECRETARIAT_EMAIL],
             subject=_("New membership application: %(city)s (%(country)s)")
-            % {"city": application.city_name, "country": country.name},
+            % {"city": application.city_name, "country": country.local_name},
             body=render_to_string("secretariat/mail/application_notice.txt", context),
             kind="application-notice",
         )

@@ -32,7 +32,7 @@ def test_switch_to_turkish_on_the_form_and_apply_in_turkish(site, page, settings
     expect(page.get_by_text("Üyelik ücretsizdir.")).to_be_visible()
 
     field(page, "Şehir").fill("Ljubljana")
-    field(page, "Ülke").select_option(label="Slovenia")
+    field(page, "Ülke").select_option(label="Slovenya")
     field(page, "Belediye başkanının adı").fill("Zoran Janković")
     field(page, "Şehrin web sitesi").fill("https://www.ljubljana.si")
     field(page, "İrtibat kişisi").fill("Maja Kranjc")

@@ -222,3 +222,12 @@ def test_mails_to_the_network_are_in_english_whatever_the_senders_language(mayor
     invitation = Mail.objects.get(kind="invitation")
     assert invitation.subject == "Your B40 portal account for Tirana"
     assert "Set your password here" in invitation.body
+
+
+def test_country_names_in_the_readers_language(client, db):
+    html = in_language(client, "tr").get(reverse("secretariat:city-list")).content.decode()
+    assert ">Yunanistan <" in html and ">Arnavutluk <" in html
+    html = in_language(client, "bg").get(reverse("secretariat:city-list")).content.decode()
+    assert ">Гърция <" in html
+    html = in_language(client, "en").get(reverse("secretariat:city-list")).content.decode()
+    assert ">Greece <" in html
