@@ -60,8 +60,10 @@ class Application(models.Model):
     )
     consent = models.BooleanField(_("consent to the handling of the data"), default=False)
     # The language the applicant filed in: every later mail to them is written in it.
-    language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    # Empty for applications filed before the portal recorded it: they are mailed in English.
+    # Nullable so that adding it is a plain ADD COLUMN on a table that has rows.
+    language = models.CharField(  # noqa: DJ001
+        _("language"), max_length=10, choices=settings.LANGUAGES, null=True, blank=True
     )
     state = models.CharField(
         _("state"),

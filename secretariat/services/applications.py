@@ -286,7 +286,9 @@ def transition_application(
         reason=reason.strip(),
         summit=locked.summit if to_state == ApplicationState.PROPOSED else None,
     )
-    with translation.override(locked.language):  # the applicant's language, not the staff's
+    with translation.override(
+        locked.language or settings.LANGUAGE_CODE
+    ):  # the applicant's language, not the staff's
         queue_mail(
             to=[locked.contact_email],
             subject=_("Your B40 membership application %(reference)s: %(state)s")

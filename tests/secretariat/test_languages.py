@@ -231,3 +231,15 @@ def test_country_names_in_the_readers_language(client, db):
     assert ">Гърция <" in html
     html = in_language(client, "en").get(reverse("secretariat:city-list")).content.decode()
     assert ">Greece <" in html
+
+
+def test_founding_groups_topics_in_each_language(client, db):
+    url = reverse(
+        "workinggroups:group-detail", kwargs={"slug": "smart-cities-and-digital-transformation"}
+    )
+    html = in_language(client, "bg").get(url).content.decode()
+    assert "Дигитални публични услуги, отворени данни и умна градска инфраструктура." in html
+    html = in_language(client, "tr").get(url).content.decode()
+    assert "Dijital kamu hizmetleri, açık veri ve akıllı kentsel altyapı." in html
+    html = in_language(client, "en").get(url).content.decode()
+    assert "Digital public services, open data and smart urban infrastructure." in html
