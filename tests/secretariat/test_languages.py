@@ -243,3 +243,12 @@ def test_founding_groups_topics_in_each_language(client, db):
     assert "Dijital kamu hizmetleri, açık veri ve akıllı kentsel altyapı." in html
     html = in_language(client, "en").get(url).content.decode()
     assert "Digital public services, open data and smart urban infrastructure." in html
+
+
+def test_the_secretariat_sees_the_applicants_language(client, secretariat_client, db):
+    in_language(client, "bg").post(APPLY_URL, form_data())
+    application = Application.objects.get()
+    secretariat_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("admin:secretariat_application_change", args=[application.pk])
+    html = secretariat_client.get(url).content.decode()
+    assert '<div class="readonly">Bulgarian</div>' in html
