@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format check-migrations clean bench
+.PHONY: run test install lint format check-migrations clean bench messages
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ test: $(STAMP)
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=b40.settings.test
 	$(BIN)/python manage.py lintmigrations --quiet ok ignore --settings=b40.settings.test
+	$(BIN)/python bin/check-translations
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -42,6 +43,10 @@ lock:
 	rm -rf /tmp/b40-lock && $(PYTHON) -m venv /tmp/b40-lock
 	/tmp/b40-lock/bin/pip install --quiet --upgrade pip && /tmp/b40-lock/bin/pip install --quiet '.[dev]'
 	/tmp/b40-lock/bin/pip freeze --exclude-editable | grep -v '^b40-portal' > requirements.lock
+
+## After adding or changing strings: update locale/bg and locale/tr (.po) and compile them (.mo)
+messages: $(STAMP)
+	$(BIN)/python bin/check-translations --update
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

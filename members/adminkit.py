@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
@@ -52,3 +53,45 @@ def _csv_safe(value) -> str:
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
+
+
+def in_languages(*names: str) -> list[str]:
+    """A translated field's columns, one per language: ``title`` → title_en, title_bg, title_tr.
+
+    The admin shows them side by side (django-modeltranslation adds them); English, the
+    network's working language (rule T2), comes first and is the fallback.
+    """
+    return [f"{name}_{code}" for name in names for code, _label in settings.LANGUAGES]
+
+
+def in_english(cleaned_data: dict, names) -> dict:
+    """The form's English columns under the field's own name, for a service's arguments."""
+    return {name: cleaned_data.get(f"{name}_{settings.LANGUAGE_CODE}") or "" for name in names}
+
+
+def copy_languages(source, target, *names: str) -> None:
+    """Give a row a service created every language the admin form was filled in."""
+    # The service wrote the English; save again (one more history row) only for translations.
+    columns = [
+        column
+        for column in in_languages(*names)
+        if not column.endswith(f"_{settings.LANGUAGE_CODE}") and getattr(source, column)
+    ]
+    for column in columns:
+        setattr(target, column, getattr(source, column))
+    if columns:
+        target.save(update_fields=columns)
+
+
+class EnglishRequiredAdmin:
+    """Mixin: a required text must be given at least in English (rule T2), its fallback."""
+
+    translated_texts: tuple[str, ...] = ()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name in self.translated_texts:
+            field = form.base_fields.get(f"{name}_{settings.LANGUAGE_CODE}")
+            if field is not None and not self.model._meta.get_field(name).blank:
+                field.required = True
+        return form

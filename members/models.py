@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.countries import COUNTRY_NAMES
 from members.enums import CityRole, CityStatus, FoundingSignatory, PersonRole
 from members.text import fold
 
@@ -36,7 +37,12 @@ class Country(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (members/countries.py), else the stored one."""
+        return str(COUNTRY_NAMES.get(self.code, self.name))
 
 
 class City(models.Model):

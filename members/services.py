@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -110,9 +111,10 @@ def invite_city_user(*, user: User, by: User | None = None) -> None:
     if not user.is_active:
         raise ValidationError(_("This account is deactivated; activate it before inviting."))
     context = {"user": user, "city": user.city, "link": invitation_link(user)}
-    queue_mail(
-        to=[user.email],
-        subject=_("Your B40 portal account for %(city)s") % {"city": user.city.name},
-        body=render_to_string("members/mail/invitation.txt", context),
-        kind="invitation",
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # rule T2: mails in English
+        queue_mail(
+            to=[user.email],
+            subject=_("Your B40 portal account for %(city)s") % {"city": user.city.name},
+            body=render_to_string("members/mail/invitation.txt", context),
+            kind="invitation",
+        )

@@ -11,10 +11,11 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import City, Person, User
@@ -307,15 +308,16 @@ def propose_candidacy(
     )
     mayor = current_mayor(city)
     if mayor is not None and mayor.email:
-        queue_mail(
-            to=[mayor.email],
-            subject=_("%(proposer)s proposes %(city)s for the B40 presidency")
-            % {"proposer": proposed_by.name, "city": city.name},
-            body=render_to_string(
-                "presidency/mail/proposal.txt", {"candidacy": candidacy, "election": election}
-            ),
-            kind="candidacy-proposal",
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # rule T2: mails in English
+            queue_mail(
+                to=[mayor.email],
+                subject=_("%(proposer)s proposes %(city)s for the B40 presidency")
+                % {"proposer": proposed_by.name, "city": city.name},
+                body=render_to_string(
+                    "presidency/mail/proposal.txt", {"candidacy": candidacy, "election": election}
+                ),
+                kind="candidacy-proposal",
+            )
     return candidacy
 
 

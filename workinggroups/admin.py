@@ -1,13 +1,21 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.adminkit import export_as_csv
+from members.adminkit import (
+    EnglishRequiredAdmin,
+    copy_languages,
+    export_as_csv,
+    in_english,
+    in_languages,
+)
 from workinggroups import services
 from workinggroups.enums import ApprovalKey
 from workinggroups.forms import ConveneForm, ReasonForm
@@ -84,7 +92,8 @@ class GroupMembershipInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(SimpleHistoryAdmin):
+class WorkingGroupAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+    translated_texts = ("topic",)
     list_display = [
         "name",
         "state",
@@ -103,7 +112,14 @@ class WorkingGroupAdmin(SimpleHistoryAdmin):
     ordering = [F("overdue_since").asc(nulls_last=True), "name"]
     inlines = [GroupMembershipInline]
     actions = ["approve_as_secretariat", "refuse_as_secretariat", "close", export_as_csv]
-    fields = ["name", "slug", "topic", "is_permanent", "coordinating_city", *APPROVAL_FIELDS]
+    fields = [
+        "name",
+        "slug",
+        *in_languages("topic"),
+        "is_permanent",
+        "coordinating_city",
+        *APPROVAL_FIELDS,
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         # Rule W5: state and the two keys move only through the services (actions below).
@@ -113,9 +129,14 @@ class WorkingGroupAdmin(SimpleHistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        group = services.propose_group(
-            name=obj.name, topic=obj.topic, is_permanent=obj.is_permanent, by=request.user
-        )
+        with translation.override(settings.LANGUAGE_CODE):
+            group = services.propose_group(
+                name=obj.name,
+                is_permanent=obj.is_permanent,
+                by=request.user,
+                **in_english(form.cleaned_data, self.translated_texts),
+            )
+        copy_languages(obj, group, "topic")
         if obj.coordinating_city_id:
             group.coordinating_city_id = obj.coordinating_city_id
             group.save(update_fields=["coordinating_city"])

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from unidecode import unidecode
@@ -143,17 +143,18 @@ def propose_group(*, name: str, topic: str, by: User, is_permanent: bool = False
     )
     group.full_clean()
     group.save()
-    queue_mail(
-        to=[settings.SECRETARIAT_EMAIL],
-        subject=_("New working group proposed: %(name)s") % {"name": group.name},
-        body=_(
-            "%(user)s proposed the working group “%(name)s”.\n\n%(topic)s\n\n"
-            "It becomes active when both the presidency and the secretariat approve it "
-            "(rule W5)."
+    with translation.override(settings.LANGUAGE_CODE):  # rule T2
+        queue_mail(
+            to=[settings.SECRETARIAT_EMAIL],
+            subject=_("New working group proposed: %(name)s") % {"name": group.name},
+            body=_(
+                "%(user)s proposed the working group “%(name)s”.\n\n%(topic)s\n\n"
+                "It becomes active when both the presidency and the secretariat approve it "
+                "(rule W5)."
+            )
+            % {"user": by.get_full_name() or by.username, "name": group.name, "topic": group.topic},
+            kind="workinggroups.proposed",
         )
-        % {"user": by.get_full_name() or by.username, "name": group.name, "topic": group.topic},
-        kind="workinggroups.proposed",
-    )
     return group
 
 
@@ -209,13 +210,18 @@ def refuse_group(*, group: WorkingGroup, by: User, key: str, reason: str) -> Wor
     group.full_clean()
     group.save()
     if group.proposed_by and group.proposed_by.email:
-        queue_mail(
-            to=[group.proposed_by.email],
-            subject=_("Working group refused: %(name)s") % {"name": group.name},
-            body=_("The %(key)s refused the working group “%(name)s”.\n\nReason: %(reason)s")
-            % {"key": ApprovalKey(key).label, "name": group.name, "reason": group.refusal_reason},
-            kind="workinggroups.refused",
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # rule T2
+            queue_mail(
+                to=[group.proposed_by.email],
+                subject=_("Working group refused: %(name)s") % {"name": group.name},
+                body=_("The %(key)s refused the working group “%(name)s”.\n\nReason: %(reason)s")
+                % {
+                    "key": ApprovalKey(key).label,
+                    "name": group.name,
+                    "reason": group.refusal_reason,
+                },
+                kind="workinggroups.refused",
+            )
     return group
 
 
@@ -342,26 +348,31 @@ def send_meeting_reminder(*, meeting: Meeting, now: datetime.datetime | None = N
     recipients = _contact_emails(meeting.group)
     if recipients:
         tz = timezone.get_default_timezone()
-        queue_mail(
-            to=recipients,
-            subject=_("Reminder: %(group)s meets on %(date)s")
-            % {
-                "group": meeting.group.name,
-                "date": timezone.localtime(meeting.starts_at, tz).strftime("%d.%m.%Y"),
-            },
-            body=_(
-                "The working group “%(group)s” meets online on %(when)s (Istanbul time).\n\n"
-                "Online link: %(link)s\n\nAgenda:\n%(agenda)s\n\n%(url)s"
+        with translation.override(settings.LANGUAGE_CODE):  # rule T2
+            queue_mail(
+                to=recipients,
+                subject=_("Reminder: %(group)s meets on %(date)s")
+                % {
+                    "group": meeting.group.name,
+                    "date": formats.date_format(
+                        timezone.localtime(meeting.starts_at, tz), "SHORT_DATE_FORMAT"
+                    ),
+                },
+                body=_(
+                    "The working group “%(group)s” meets online on %(when)s (Istanbul time).\n\n"
+                    "Online link: %(link)s\n\nAgenda:\n%(agenda)s\n\n%(url)s"
+                )
+                % {
+                    "group": meeting.group.name,
+                    "when": formats.date_format(
+                        timezone.localtime(meeting.starts_at, tz), "SHORT_DATETIME_FORMAT"
+                    ),
+                    "link": meeting.online_link or _("to follow"),
+                    "agenda": meeting.agenda,
+                    "url": _site_url(meeting.group.get_absolute_url()),
+                },
+                kind="workinggroups.reminder",
             )
-            % {
-                "group": meeting.group.name,
-                "when": timezone.localtime(meeting.starts_at, tz).strftime("%d.%m.%Y %H:%M"),
-                "link": meeting.online_link or _("to follow"),
-                "agenda": meeting.agenda,
-                "url": _site_url(meeting.group.get_absolute_url()),
-            },
-            kind="workinggroups.reminder",
-        )
     meeting.reminder_sent_at = now
     meeting.save(update_fields=["reminder_sent_at"])
     return True
@@ -427,17 +438,22 @@ def request_extra_session(
     )
     request.full_clean()
     request.save()
-    queue_mail(
-        to=[settings.SECRETARIAT_EMAIL],
-        subject=_("%(city)s asks for an extra session of %(group)s")
-        % {"city": city.name, "group": group.name},
-        body=_("Reason: %(reason)s\n\nProposed: %(when)s\n\nConvene or decline it in the admin.")
-        % {
-            "reason": request.reason,
-            "when": timezone.localtime(proposed_start).strftime("%d.%m.%Y %H:%M"),
-        },
-        kind="workinggroups.extra_requested",
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # rule T2
+        queue_mail(
+            to=[settings.SECRETARIAT_EMAIL],
+            subject=_("%(city)s asks for an extra session of %(group)s")
+            % {"city": city.name, "group": group.name},
+            body=_(
+                "Reason: %(reason)s\n\nProposed: %(when)s\n\nConvene or decline it in the admin."
+            )
+            % {
+                "reason": request.reason,
+                "when": formats.date_format(
+                    timezone.localtime(proposed_start), "SHORT_DATETIME_FORMAT"
+                ),
+            },
+            kind="workinggroups.extra_requested",
+        )
     return request
 
 
@@ -495,18 +511,21 @@ def convene_extra_session(
     request.decided_by, request.decided_at = by, timezone.now()
     request.full_clean()
     request.save()
-    _tell_requesting_city(
-        request,
-        _("Extra session of %(group)s convened") % {"group": request.group.name},
-        _(
-            "The secretariat convened the extra session your city asked for: %(when)s "
-            "(Istanbul time).\n\n%(url)s"
+    with translation.override(settings.LANGUAGE_CODE):  # rule T2
+        _tell_requesting_city(
+            request,
+            _("Extra session of %(group)s convened") % {"group": request.group.name},
+            _(
+                "The secretariat convened the extra session your city asked for: %(when)s "
+                "(Istanbul time).\n\n%(url)s"
+            )
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"
+                ),
+                "url": _site_url(request.group.get_absolute_url()),
+            },
         )
-        % {
-            "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
-            "url": _site_url(request.group.get_absolute_url()),
-        },
-    )
     return meeting
 
 
@@ -522,10 +541,14 @@ def decline_extra_session(
     request.decided_by, request.decided_at = by, timezone.now()
     request.full_clean()
     request.save()
-    _tell_requesting_city(
-        request,
-        _("Extra session of %(group)s declined") % {"group": request.group.name},
-        _("The secretariat declined the extra session your city asked for.\n\nReason: %(reason)s")
-        % {"reason": request.decline_reason},
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # rule T2
+        _tell_requesting_city(
+            request,
+            _("Extra session of %(group)s declined") % {"group": request.group.name},
+            _(
+                "The secretariat declined the extra session your city asked for.\n\n"
+                "Reason: %(reason)s"
+            )
+            % {"reason": request.decline_reason},
+        )
     return request

@@ -115,6 +115,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "submitted_at",
         "updated_at",
         "status_link",
+        "language",
     ]
     fieldsets = [
         (
@@ -129,6 +130,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                     "submitted_at",
                     "updated_at",
                     "status_link",
+                    "language",  # the applicant's mails are written in it
                 ]
             },
         ),

@@ -5,15 +5,22 @@ are kept as history (django-simple-history).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.adminkit import export_as_csv
+from members.adminkit import (
+    EnglishRequiredAdmin,
+    copy_languages,
+    export_as_csv,
+    in_english,
+    in_languages,
+)
 from outbox.enums import MailState
 from secretariat.enums.workspace import FollowUpState, GoalStatus
 from secretariat.models.workspace import (
@@ -27,6 +34,10 @@ from secretariat.models.workspace import (
 )
 from secretariat.selectors import workspace as selectors
 from secretariat.services import workspace as services
+
+# The texts written in several languages (secretariat/translation.py).
+GOAL_TEXTS = ("title", "description")
+RECOMMENDATION_TEXTS = ("title", "text")
 
 
 def _adopt_saved(obj, saved) -> None:
@@ -101,7 +112,8 @@ class GoalProgressInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+    translated_texts = GOAL_TEXTS
     list_display = [
         "title",
         "mandate",
@@ -129,7 +141,7 @@ class GoalAdmin(SimpleHistoryAdmin):
     ]
     readonly_fields = [*agreement_fields, "latest_value", "status"]
     fieldsets = [
-        (None, {"fields": ["mandate", "title", "description", "working_group"]}),
+        (None, {"fields": ["mandate", *in_languages("title", "description"), "working_group"]}),
         (_("Indicator"), {"fields": ["indicator", "unit", "baseline", "target"]}),
         (_("Agreement (rule S8)"), {"fields": agreement_fields}),
         (_("Progress"), {"fields": ["latest_value", "status"]}),
@@ -149,7 +161,7 @@ class GoalAdmin(SimpleHistoryAdmin):
         return [
             *self.readonly_fields,
             "mandate",
-            "title",
+            "title_en",  # the agreed wording; its translations may still be added
             "indicator",
             "unit",
             "baseline",
@@ -183,9 +195,13 @@ class GoalAdmin(SimpleHistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        data = {name: form.cleaned_data[name] for name in self.fieldsets[0][1]["fields"]}
+        data = {name: form.cleaned_data[name] for name in ["mandate", "working_group"]}
         data.update({name: form.cleaned_data[name] for name in self.fieldsets[1][1]["fields"]})
-        _adopt_saved(obj, services.propose_goal(by=request.user, **data))
+        data.update(in_english(form.cleaned_data, GOAL_TEXTS))
+        with translation.override(settings.LANGUAGE_CODE):
+            goal = services.propose_goal(by=request.user, **data)
+        copy_languages(obj, goal, *GOAL_TEXTS)
+        _adopt_saved(obj, goal)
 
     @admin.action(description=_("Agree to the selected goals (rule S8)"), permissions=["change"])
     def agree(self, request, queryset) -> None:
@@ -262,7 +278,8 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+    translated_texts = RECOMMENDATION_TEXTS
     list_display = [
         "reference",
         "title",
@@ -282,8 +299,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     fields = [
         "year",
         "number",
-        "title",
-        "text",
+        *in_languages("title", "text"),
         "adopted_by",
         "summit",
         "adopted_on",
@@ -320,8 +336,16 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        data = {name: form.cleaned_data[name] for name in self.fields if name != "number"}
-        _adopt_saved(obj, services.adopt_recommendation(by=request.user, **data))
+        data = {
+            name: form.cleaned_data[name]
+            for name in self.fields
+            if name != "number" and name not in in_languages(*RECOMMENDATION_TEXTS)
+        }
+        data.update(in_english(form.cleaned_data, RECOMMENDATION_TEXTS))
+        with translation.override(settings.LANGUAGE_CODE):
+            recommendation = services.adopt_recommendation(by=request.user, **data)
+        copy_languages(obj, recommendation, *RECOMMENDATION_TEXTS)
+        _adopt_saved(obj, recommendation)
 
 
 @admin.register(FollowUp)
@@ -350,7 +374,13 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 class AnnouncementForm(forms.ModelForm):
     class Meta:
         model = Announcement
-        fields = ["title", "body", "audience", "working_group", "cities", "is_public"]
+        fields = [
+            *in_languages("title", "body"),
+            "audience",
+            "working_group",
+            "cities",
+            "is_public",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -385,7 +415,8 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(SimpleHistoryAdmin):
+class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+    translated_texts = ("title", "body")
     form = AnnouncementForm
     list_display = [
         "title",

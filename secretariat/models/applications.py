@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import City, Country, phone_validator
@@ -59,6 +60,12 @@ class Application(models.Model):
         _("motivation"), validators=[MaxLengthValidator(MOTIVATION_MAX_LENGTH)]
     )
     consent = models.BooleanField(_("consent to the handling of the data"), default=False)
+    # The language the applicant filed in: every later mail to them is written in it.
+    # Empty for applications filed before the portal recorded it: they are mailed in English.
+    # Nullable so that adding it is a plain ADD COLUMN on a table that has rows.
+    language = models.CharField(  # noqa: DJ001
+        _("language"), max_length=10, choices=settings.LANGUAGES, null=True, blank=True
+    )
     state = models.CharField(
         _("state"),
         max_length=10,
@@ -157,10 +164,15 @@ class ApplicationEvent(models.Model):
         verbose_name=_("application"),
     )
     from_state = models.CharField(
-        _("from"), max_length=10, choices=ApplicationState.choices, blank=True
+        pgettext_lazy("application event", "from"),
+        max_length=10,
+        choices=ApplicationState.choices,
+        blank=True,
     )
-    to_state = models.CharField(_("to"), max_length=10, choices=ApplicationState.choices)
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    to_state = models.CharField(
+        pgettext_lazy("application event", "to"), max_length=10, choices=ApplicationState.choices
+    )
+    at = models.DateTimeField(pgettext_lazy("application event", "at"), default=timezone.now)
     # Empty when the applicant acted (filing the form, withdrawing through the status link).
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -168,7 +180,7 @@ class ApplicationEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("application event", "by"),
     )
     reason = models.TextField(_("reason"), blank=True)
     summit = models.ForeignKey(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -311,7 +311,7 @@ def desk_items(today: datetime.date | None = None) -> list[DeskItem]:
         items.append(
             DeskItem(
                 label=_("%(summit)s begins on %(date)s")
-                % {"summit": summit, "date": summit.starts_on.isoformat()},
+                % {"summit": summit, "date": formats.date_format(summit.starts_on, "DATE_FORMAT")},
                 url=reverse("admin:presidency_summit_change", args=[summit.pk]),
                 level="info",
             )

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from members.enums import PersonRole
@@ -50,7 +50,7 @@ def validate_new_application(*, name: str, country: Country | None) -> None:
                     "Cities of %(country)s cannot apply: the network is open to the "
                     "countries listed on the form."
                 )
-                % {"country": country.name}
+                % {"country": country.local_name}
             }
         )
     if not name.strip():
@@ -118,6 +118,8 @@ def submit_application(
         population=population,
         motivation=motivation.strip(),
         consent=consent,
+        # The language the form was filled in: later mails to the applicant are written in it.
+        language=_supported_language(translation.get_language()),
     )
     application.full_clean()
     try:
@@ -155,14 +157,22 @@ def submit_application(
         body=render_to_string("secretariat/mail/application_received.txt", context),
         kind="application-received",
     )
-    queue_mail(
-        to=[settings.SECRETARIAT_EMAIL],
-        subject=_("New membership application: %(city)s (%(country)s)")
-        % {"city": application.city_name, "country": country.name},
-        body=render_to_string("secretariat/mail/application_notice.txt", context),
-        kind="application-notice",
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # rule T2: the secretariat works in English
+        queue_mail(
+            to=[settings.SECRETARIAT_EMAIL],
+            subject=_("New membership application: %(city)s (%(country)s)")
+            % {"city": application.city_name, "country": country.local_name},
+            body=render_to_string("secretariat/mail/application_notice.txt", context),
+            kind="application-notice",
+        )
     return application, True
+
+
+def _supported_language(code: str | None) -> str:
+    try:
+        return translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def check_transition(
@@ -201,7 +211,7 @@ def check_transition(
     if to_state == ApplicationState.ADMITTED and today < application.summit.starts_on:
         raise ValidationError(
             _("A city is admitted at its summit: not before %(date)s (rule M2).")
-            % {"date": application.summit.starts_on.isoformat()}
+            % {"date": formats.date_format(application.summit.starts_on, "DATE_FORMAT")}
         )
     if to_state == ApplicationState.DECLINED and not reason.strip():
         raise ValidationError(_("Say why the application is declined."))
@@ -276,16 +286,19 @@ def transition_application(
         reason=reason.strip(),
         summit=locked.summit if to_state == ApplicationState.PROPOSED else None,
     )
-    queue_mail(
-        to=[locked.contact_email],
-        subject=_("Your B40 membership application %(reference)s: %(state)s")
-        % {"reference": locked.reference, "state": ApplicationState(to_state).label},
-        body=render_to_string(
-            "secretariat/mail/application_changed.txt",
-            {"application": locked, "event": event, "status_link": status_link(locked)},
-        ),
-        kind="application-changed",
-    )
+    with translation.override(
+        locked.language or settings.LANGUAGE_CODE
+    ):  # the applicant's language, not the staff's
+        queue_mail(
+            to=[locked.contact_email],
+            subject=_("Your B40 membership application %(reference)s: %(state)s")
+            % {"reference": locked.reference, "state": ApplicationState(to_state).label},
+            body=render_to_string(
+                "secretariat/mail/application_changed.txt",
+                {"application": locked, "event": event, "status_link": status_link(locked)},
+            ),
+            kind="application-changed",
+        )
     # The caller's instance shows the new state too.
     for field in ("state", "summit_id", "city_id", "decision_reason", "updated_at"):
         setattr(application, field, getattr(locked, field))

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members import services as member_services
@@ -317,13 +317,15 @@ def send_announcement(*, announcement: Announcement, by: User) -> int:
         emails = city_contact_emails(city)
         mail = None
         if emails:
-            body = render_to_string(
-                "secretariat/mail/announcement.txt",
-                {"announcement": announcement, "city": city, "link": link},
-            )
-            mail = queue_mail(
-                to=emails, subject=f"B40: {announcement.title}", body=body, kind="announcement"
-            )
+            # rule T2: the network's working language, whatever language the sender browses in
+            with translation.override(settings.LANGUAGE_CODE):
+                body = render_to_string(
+                    "secretariat/mail/announcement.txt",
+                    {"announcement": announcement, "city": city, "link": link},
+                )
+                mail = queue_mail(
+                    to=emails, subject=f"B40: {announcement.title}", body=body, kind="announcement"
+                )
         AnnouncementDelivery.objects.create(announcement=announcement, city=city, mail=mail)
         count += 1
     announcement.sent_at = timezone.now()

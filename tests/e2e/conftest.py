@@ -12,6 +12,7 @@ DATA_MIGRATIONS = [
     "workinggroups.migrations.0002_initial_groups",
     "secretariat.migrations.0002_application_permissions",
     "workinggroups.migrations.0004_secretariat_permissions",
+    "workinggroups.migrations.0006_founding_groups_in_languages",
     "secretariat.migrations.0004_workspace_permissions",
 ]
 

@@ -125,8 +125,8 @@ def test_admin_door_posts_and_sends(secretariat_client, secretariat_user, group)
     response = secretariat_client.post(
         reverse("admin:secretariat_announcement_add"),
         {
-            "title": "Climate meeting",
-            "body": "On 3 March, online.",
+            "title_en": "Climate meeting",
+            "body_en": "On 3 March, online.",
             "audience": Audience.GROUP,
             "working_group": group.pk,
             "is_public": "on",
@@ -145,8 +145,8 @@ def test_admin_door_refuses_incomplete_addressing(secretariat_client):
     response = secretariat_client.post(
         reverse("admin:secretariat_announcement_add"),
         {
-            "title": "Climate meeting",
-            "body": "x",
+            "title_en": "Climate meeting",
+            "body_en": "x",
             "audience": Audience.GROUP,
             "deliveries-TOTAL_FORMS": "0",
             "deliveries-INITIAL_FORMS": "0",

@@ -163,8 +163,8 @@ def test_admin_door_proposes_for_the_secretariat(mandate, secretariat_client, se
         reverse("admin:secretariat_goal_add"),
         {
             "mandate": mandate.pk,
-            "title": "Twinning",
-            "description": "",
+            "title_en": "Twinning",
+            "description_en": "",
             "working_group": "",
             "indicator": "Twinned cities",
             "unit": "pairs",
@@ -268,7 +268,7 @@ def test_what_was_agreed_is_not_edited_in_the_admin(secretariat_client):
     response = secretariat_client.post(
         reverse("admin:secretariat_goal_change", args=[goal.pk]),
         {
-            "description": "More detail",
+            "description_en": "More detail",
             "working_group": "",
             "target": "1",
             "progress-TOTAL_FORMS": "0",

@@ -43,8 +43,8 @@ def test_recommendation_added_in_the_admin_is_numbered_and_kept(
         reverse("admin:secretariat_recommendation_add"),
         {
             "year": "2026",
-            "title": "Shared procurement",
-            "text": "Cities buy electric buses together.",
+            "title_en": "Shared procurement",
+            "text_en": "Cities buy electric buses together.",
             "adopted_by": AdoptedBy.PRESIDENCY,
             "summit": "",
             "adopted_on": "2026-05-01",

@@ -167,7 +167,7 @@ def test_admin_add_makes_a_proposal_not_an_active_group(secretariat_client, secr
         reverse("admin:workinggroups_workinggroup_add"),
         {
             "name": "Tourism",
-            "topic": "Cities and visitors.",
+            "topic_en": "Cities and visitors.",
             "state": "active",  # ignored: read-only
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
@@ -184,7 +184,7 @@ def test_admin_change_cannot_activate(secretariat_client, proposal):
         reverse("admin:workinggroups_workinggroup_change", args=[proposal.pk]),
         {
             "name": proposal.name,
-            "topic": proposal.topic,
+            "topic_en": proposal.topic,
             "state": "active",
             "secretariat_approved_at": "2026-01-01 10:00",
             "presidency_approved_at": "2026-01-01 10:00",

@@ -12,7 +12,7 @@ register = template.Library()
 
 def _fmt(moment, tz) -> str:
     local = timezone.localtime(moment, tz)
-    return formats.date_format(local, "j E Y, H:i")
+    return formats.date_format(local, "DATETIME_FORMAT")
 
 
 @register.simple_tag
