@@ -10,9 +10,8 @@ from workinggroups import tasks as group_tasks
 
 
 def test_the_lock_is_taken_once_and_released(db):
-    with single_run("x", timeout=60) as first:
-        with single_run("x", timeout=60) as second:
-            assert (first, second) == (True, False)
+    with single_run("x", timeout=60) as first, single_run("x", timeout=60) as second:
+        assert (first, second) == (True, False)
     with single_run("x", timeout=60) as again:
         assert again
 
