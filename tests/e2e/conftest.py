@@ -13,6 +13,7 @@ DATA_MIGRATIONS = [
     "secretariat.migrations.0002_application_permissions",
     "workinggroups.migrations.0004_secretariat_permissions",
     "secretariat.migrations.0004_workspace_permissions",
+    "presidency.migrations.0005_ballot_attempts",
 ]
 
 
