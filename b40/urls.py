@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from b40 import health
 from b40.admin_site import SecretariatAdminSite
@@ -13,6 +14,10 @@ admin.site.index_title = _("The secretariat's desk")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True),
+    ),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

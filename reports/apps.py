@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Annual reports")
+
+    def ready(self) -> None:
+        # The secretariat's desk (a floor below) shows reports due; it cannot import us.
+        from reports.selectors import desk_items
+        from secretariat.selectors.workspace import register_desk_item_provider
+
+        register_desk_item_provider(desk_items)

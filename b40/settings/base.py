@@ -165,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workinggroups.plan_meetings",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Rule G2: the first days of January, draft the report of the mandate that expired.
+    "reports-request-due": {
+        "task": "reports.request_due_reports",
+        "schedule": crontab(minute=30, hour=5, day_of_month="1-7", month_of_year="1"),
+    },
 }
 # Rule W3: days before a working-group meeting that its member cities are reminded.
 WORKINGGROUPS_REMINDER_DAYS = env.int("WORKINGGROUPS_REMINDER_DAYS", default=7)
@@ -177,6 +182,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:  # the in-memory broker has no host name, and says so each time
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 
 # Bounds on what a request may carry (RELIABILITY 16).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024

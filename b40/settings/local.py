@@ -12,3 +12,5 @@ STORAGES = {
 # Serve static files from the source folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A quiet terminal for `make run`: warnings and errors only unless LOG_LEVEL says otherwise.
+LOGGING["root"]["level"] = env("LOG_LEVEL", default="WARNING")  # noqa: F405

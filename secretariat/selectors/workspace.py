@@ -15,8 +15,11 @@ from members.enums import CityStatus
 from members.models import City
 from outbox.enums import MailState
 from outbox.models import Mail
-from presidency.models import Mandate, Summit
+from presidency.enums import ElectionState
+from presidency.models import Election, Mandate, Summit
+from secretariat.enums.applications import OPEN_STATES
 from secretariat.enums.workspace import FollowUpState, GoalStatus, RosterRole
+from secretariat.models.applications import Application
 from secretariat.models.workspace import (
     Announcement,
     FollowUp,
@@ -25,6 +28,8 @@ from secretariat.models.workspace import (
     Recommendation,
     RosterMember,
 )
+from workinggroups.models import WorkingGroup
+from workinggroups.selectors import overdue_groups
 
 # --- the roster (T2) ------------------------------------------------------------------
 
@@ -221,15 +226,61 @@ def _changelist(model, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def desk_items(today: datetime.date | None = None) -> list[DeskItem]:
-    """What needs the secretariat's action today, each linking to the filtered list.
+# Apps on higher floors (reports) cannot be imported here; they register a function that
+# returns their own desk items, in their AppConfig.ready().
+DESK_ITEM_PROVIDERS: list = []
 
-    Other concerns add their items here (applications waiting, overdue groups, reports).
-    """
+
+def register_desk_item_provider(provider) -> None:
+    if provider not in DESK_ITEM_PROVIDERS:
+        DESK_ITEM_PROVIDERS.append(provider)
+
+
+def desk_items(today: datetime.date | None = None) -> list[DeskItem]:
+    """What needs the secretariat's action today, each linking to the filtered list."""
     today = today or timezone.localdate()
     items = [
         DeskItem(label=warning, url=_changelist(RosterMember)) for warning in roster_warnings(today)
     ]
+    waiting = Application.objects.filter(state__in=sorted(OPEN_STATES)).count()
+    if waiting:
+        items.append(
+            DeskItem(
+                label=ngettext(
+                    "%(n)d membership application waits for a decision",
+                    "%(n)d membership applications wait for a decision",
+                    waiting,
+                )
+                % {"n": waiting},
+                url=_changelist(Application, "open=yes"),
+                count=waiting,
+            )
+        )
+    overdue = overdue_groups().count()
+    if overdue:
+        items.append(
+            DeskItem(
+                label=ngettext(
+                    "%(n)d working group is overdue for its quarterly meeting (rule W3)",
+                    "%(n)d working groups are overdue for their quarterly meeting (rule W3)",
+                    overdue,
+                )
+                % {"n": overdue},
+                url=_changelist(WorkingGroup, "overdue_since__isempty=0"),
+                count=overdue,
+            )
+        )
+    for election in Election.objects.filter(
+        state__in=[ElectionState.CANDIDACY, ElectionState.VOTING]
+    ).select_related("summit", "summit__host_city"):
+        items.append(
+            DeskItem(
+                label=_("%(summit)s: %(state)s")
+                % {"summit": election.summit, "state": election.get_state_display()},
+                url=reverse("admin:presidency_election_change", args=[election.pk]),
+                level="info",
+            )
+        )
     failed = Mail.objects.filter(state=MailState.FAILED).count()
     if failed:
         items.append(
@@ -265,4 +316,6 @@ def desk_items(today: datetime.date | None = None) -> list[DeskItem]:
                 level="info",
             )
         )
+    for provider in DESK_ITEM_PROVIDERS:
+        items.extend(provider(today))
     return items

@@ -105,7 +105,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         city = member_selectors.city_with_people(self.request.user.city.slug)
         context["city"] = city
-        context["groups"] = group_selectors.groups_of_city(city)
         context["presidency_panel"] = presidency_selectors.dashboard_panel(city=city)
         context["workinggroups_panel"] = group_selectors.dashboard_panel(city=city)
         context.update(workspace_views.dashboard_context(self.request, city))

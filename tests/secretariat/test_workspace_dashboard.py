@@ -132,3 +132,30 @@ def test_workspace_admin_pages_render(secretariat_client):
     for model in ("rostermember", "goal", "goalprogress", "recommendation", "announcement"):
         url = reverse(f"admin:secretariat_{model}_add")
         assert secretariat_client.get(url).status_code == 200, url
+
+
+def test_desk_lists_applications_overdue_groups_and_open_elections(secretariat_client):
+    from presidency.enums import ElectionState
+    from presidency.models import Election
+    from tests.factories import ApplicationFactory
+    from workinggroups.models import WorkingGroup
+
+    for role in ("secretary", "expert", "expert"):
+        RosterMemberFactory(role=role)
+    ApplicationFactory.create_batch(2)
+    WorkingGroup.objects.filter(slug="local-climate-action").update(
+        overdue_since=datetime.date(2026, 1, 1)
+    )
+    summit = Summit.objects.get(year=2021)
+    Election.objects.create(summit=summit, state=ElectionState.CANDIDACY)
+    items = desk_items()
+    labels = [item.label for item in items]
+    assert "2 membership applications wait for a decision" in labels
+    assert "1 working group is overdue for its quarterly meeting (rule W3)" in labels
+    assert any(label.endswith("Candidacy period open") for label in labels)
+    for item in items:  # every item links to a page that opens, filtered
+        assert secretariat_client.get(item.url).status_code == 200, item.url
+    applications = secretariat_client.get(items[0].url)
+    assert applications.context["cl"].result_count == 2
+    groups = secretariat_client.get(items[1].url)
+    assert groups.context["cl"].result_count == 1

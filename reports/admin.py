@@ -1,0 +1,212 @@
+"""The annual report in the admin: start it ("generate now"), follow its progress, write its
+texts, preview it as a page, a PDF and a CSV, publish it (rules G2, T3)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from presidency.models import Mandate
+from reports import selectors, services, views
+from reports.models import AnnualReport
+
+STATUS_FIELDS = [
+    "year",
+    "mandate",
+    "state",
+    "progress_bar",
+    "step",
+    "error",
+    "attempts",
+    "provisional",
+    "queued_at",
+    "started_at",
+    "generated_at",
+    "previews",
+]
+PUBLICATION_FIELDS = ["published", "published_at", "published_by"]
+TEXT_FIELDS = ["introduction", "highlights", "outlook"]
+
+
+class GenerateReportForm(forms.ModelForm):
+    """Adding a report means: choose a mandate, and the portal drafts its report."""
+
+    class Meta:
+        model = AnnualReport
+        fields = ["mandate"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A mandate that has not started has nothing to report yet.
+        self.fields["mandate"].queryset = Mandate.objects.filter(
+            annual_report__isnull=True, year__lte=timezone.localdate().year
+        ).select_related("city")
+        self.fields["mandate"].help_text = _(
+            "The report is drafted in the background; a report of a running mandate is provisional."
+        )
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "year",
+        "presiding_city",
+        "state",
+        "progress_bar",
+        "provisional",
+        "published",
+        "generated_at",
+    ]
+    list_filter = ["state", "published", "provisional"]
+    list_select_related = ["mandate__city"]
+    search_fields = ["year", "mandate__city__name"]
+    actions = ["generate_now", "publish", "unpublish"]
+    # Reloads itself while the report is being built (no script: a meta refresh).
+    change_form_template = "admin/reports/annualreport/change_form.html"
+
+    # --- the form: a mandate to add, the texts to edit ----------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = GenerateReportForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["mandate"]})]
+        return [
+            (_("Generation"), {"fields": STATUS_FIELDS}),
+            (_("Texts written by the secretariat"), {"fields": TEXT_FIELDS}),
+            (_("Publication"), {"fields": PUBLICATION_FIELDS}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return STATUS_FIELDS + PUBLICATION_FIELDS
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)  # the three texts only
+            return
+        saved = services.request_report(mandate=form.cleaned_data["mandate"], by=request.user)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    # --- columns ----------------------------------------------------------------------
+
+    @admin.display(description=_("presiding city"), ordering="mandate__city__name")
+    def presiding_city(self, obj: AnnualReport) -> str:
+        return obj.mandate.city.name
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj: AnnualReport) -> str:
+        return format_html(
+            '<progress max="100" value="{}">{} %</progress> {} %{}',
+            obj.progress,
+            obj.progress,
+            obj.progress,
+            f" — {selectors.STEPS.get(obj.step, obj.step)}" if obj.step else "",
+        )
+
+    @admin.display(description=_("preview"))
+    def previews(self, obj: AnnualReport) -> str:
+        if not obj.pk or not obj.is_done:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:reports_annualreport_preview", args=[obj.pk]),
+            _("page"),
+            reverse("admin:reports_annualreport_preview_pdf", args=[obj.pk]),
+            _("PDF"),
+            reverse("admin:reports_annualreport_preview_csv", args=[obj.pk]),
+            _("CSV annex"),
+        )
+
+    # --- actions (through the services) ---------------------------------------------------
+
+    @admin.action(description=_("Generate now"), permissions=["change"])
+    def generate_now(self, request, queryset) -> None:
+        done = 0
+        for report in queryset.select_related("mandate"):
+            try:
+                services.request_report(mandate=report.mandate, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d report queued: reload the page to follow its progress.",
+                    "%(n)d reports queued: reload the page to follow their progress.",
+                    done,
+                )
+                % {"n": done},
+                messages.SUCCESS,
+            )
+
+    def _publication(self, request, queryset, service, message) -> None:
+        done = 0
+        for report in queryset:
+            try:
+                service(report=report, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(error.messages) if isinstance(error, ValidationError) else error
+                self.message_user(request, f"{report}: {text}", messages.ERROR)
+        if done:
+            self.message_user(request, message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish on the website"), permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        self._publication(request, queryset, services.publish_report, _("%(n)d published."))
+
+    @admin.action(description=_("Withdraw from the website"), permissions=["change"])
+    def unpublish(self, request, queryset) -> None:
+        self._publication(request, queryset, services.unpublish_report, _("%(n)d withdrawn."))
+
+    # --- previews of drafts (only here: the public sees published reports) ---------------
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        return [
+            path("<int:pk>/preview/", wrap(self.preview), name="reports_annualreport_preview"),
+            path(
+                "<int:pk>/preview/report.pdf",
+                wrap(self.preview_pdf),
+                name="reports_annualreport_preview_pdf",
+            ),
+            path(
+                "<int:pk>/preview/annex.csv",
+                wrap(self.preview_csv),
+                name="reports_annualreport_preview_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _viewable(self, request, pk: int) -> AnnualReport:
+        report = get_object_or_404(AnnualReport.objects.select_related("mandate__city"), pk=pk)
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        return report
+
+    def preview(self, request, pk: int):
+        return views.html_response(request, self._viewable(request, pk), preview=True)
+
+    def preview_pdf(self, request, pk: int):
+        return views.pdf_response(self._viewable(request, pk))
+
+    def preview_csv(self, request, pk: int):
+        return views.csv_response(self._viewable(request, pk))

@@ -1,0 +1,203 @@
+"""Writes of the annual report: request it, build it (the task), publish it (rules G2, T3)."""
+
+import datetime
+import logging
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import User
+from presidency.models import Mandate
+from reports import selectors
+from reports.enums import ReportState
+from reports.models import AnnualReport
+
+logger = logging.getLogger(__name__)
+
+# A building copy refreshes its lease at every step; a copy silent for longer is taken to
+# be dead (a killed worker) and another may take the report over.
+LEASE = datetime.timedelta(minutes=10)
+
+
+class Outcome(StrEnum):
+    BUILT = "built"
+    BUSY = "busy"  # another copy holds the lease
+    NOTHING = "nothing"  # already built (a duplicate delivery), or no such report
+
+
+def _lease_free(now: datetime.datetime) -> Q:
+    return Q(state__in=[ReportState.QUEUED, ReportState.FAILED]) | Q(
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - LEASE), state=ReportState.RUNNING
+    )
+
+
+def enqueue(*, report_id: int) -> bool:
+    """Hand the build to the broker; False (the row stays queued) when the broker is down."""
+    from reports.tasks import build_annual_report
+
+    try:
+        build_annual_report.delay(report_id=report_id)
+    except Exception:  # broker down: the row stays queued; "generate now" or the sweep retries
+        logger.warning("reports: could not enqueue report %s", report_id, exc_info=True)
+        return False
+    return True
+
+
+@transaction.atomic
+def request_report(
+    *, mandate: Mandate, by: User | None = None, now: datetime.datetime | None = None
+) -> AnnualReport:
+    """Queue the building of ``mandate``'s report; idempotent (one report per mandate).
+
+    A report being built stays as it is; a published one is not rebuilt (its figures are
+    what the public read) until it is unpublished.
+    """
+    now = now or timezone.now()
+    if mandate.year > timezone.localdate(now).year:
+        raise ValidationError(
+            _("The %(year)s mandate has not started: there is nothing to report yet.")
+            % {"year": mandate.year}
+        )
+    report, created = AnnualReport.objects.get_or_create(
+        mandate=mandate,
+        defaults={"year": mandate.year, "state": ReportState.QUEUED, "queued_at": now},
+    )
+    if not created:
+        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        if report.published:
+            raise ValidationError(
+                _("The %(year)s report is published: unpublish it before generating it again.")
+                % {"year": report.year}
+            )
+        building = report.state == ReportState.RUNNING and report.heartbeat_at is not None
+        if building and report.heartbeat_at >= now - LEASE:
+            return report  # being built right now; its builder holds a live lease
+        report.state = ReportState.QUEUED
+        report.progress = 0
+        report.step = ""
+        report.error = ""
+        report.queued_at = now
+        report.save(update_fields=["state", "progress", "step", "error", "queued_at"])
+    logger.info("reports: report %s requested by %s", report.year, by or "the schedule")
+    transaction.on_commit(lambda: enqueue(report_id=report.pk))
+    return report
+
+
+def request_due_reports(*, today: datetime.date | None = None) -> list[AnnualReport]:
+    """Rule G2: once a mandate has expired, its report is drafted (the January job)."""
+    return [request_report(mandate=mandate) for mandate in selectors.mandates_due(today)]
+
+
+def requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Hand again to the broker the reports it lost: queued long ago, or whose builder died."""
+    now = now or timezone.now()
+    stale = AnnualReport.objects.filter(
+        Q(state=ReportState.QUEUED, queued_at__lt=now - LEASE)
+        | Q(state=ReportState.RUNNING, heartbeat_at__lt=now - LEASE)
+    ).values_list("pk", flat=True)
+    ids = list(stale)
+    for report_id in ids:
+        enqueue(report_id=report_id)
+    return len(ids)
+
+
+def claim(*, report_id: int, now: datetime.datetime) -> bool:
+    """Take the report's lease in one conditional UPDATE: of two copies that try at once,
+    exactly one succeeds (RELIABILITY 19)."""
+    return bool(
+        AnnualReport.objects.filter(pk=report_id)
+        .filter(_lease_free(now))
+        .update(
+            state=ReportState.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            progress=0,
+            step="",
+            error="",
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def build_report(*, report_id: int, now: datetime.datetime | None = None) -> Outcome:
+    """Compute the report's figures and store them as one snapshot.
+
+    Deliberately not one transaction: the progress of each step is committed as it is
+    made, so that the admin shows it while the build runs. The figures and the state
+    "done" are written together at the end.
+    """
+    now = now or timezone.now()
+    if not claim(report_id=report_id, now=now):
+        state = AnnualReport.objects.filter(pk=report_id).values_list("state", flat=True).first()
+        return Outcome.BUSY if state == ReportState.RUNNING else Outcome.NOTHING
+    report = AnnualReport.objects.select_related("mandate").get(pk=report_id)
+
+    def progress(percent: int, step: str) -> None:
+        AnnualReport.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
+            progress=percent, step=step, heartbeat_at=timezone.now()
+        )
+
+    try:
+        figures = selectors.compute_figures(report.mandate, now=now, progress=progress)
+    except Exception as exc:
+        AnnualReport.objects.filter(pk=report_id).update(
+            state=ReportState.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            heartbeat_at=None,
+        )
+        raise
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        report.figures = figures
+        report.provisional = figures["mandate"]["provisional"]
+        report.state = ReportState.DONE
+        report.progress = 100
+        report.step = ""
+        report.error = ""
+        report.heartbeat_at = None
+        report.generated_at = timezone.now()
+        report.save()
+    logger.info("reports: report %s built", report.year)
+    return Outcome.BUILT
+
+
+def _can_publish(user: User) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("reports.change_annualreport")
+
+
+@transaction.atomic
+def publish_report(*, report: AnnualReport, by: User) -> AnnualReport:
+    """Rule G2: the secretariat publishes the finished report of an expired mandate."""
+    if not _can_publish(by):
+        raise PermissionDenied(_("Only the secretariat publishes the annual report."))
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.published:
+        return report
+    if report.state != ReportState.DONE:
+        raise ValidationError(_("The report is not finished yet."))
+    if report.provisional:
+        raise ValidationError(
+            _("This draft was made while the mandate was running: generate it again first.")
+        )
+    report.published = True
+    report.published_at = timezone.now()
+    report.published_by = by
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def unpublish_report(*, report: AnnualReport, by: User) -> AnnualReport:
+    if not _can_publish(by):
+        raise PermissionDenied(_("Only the secretariat publishes the annual report."))
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    report.published = False
+    report.published_at = None
+    report.published_by = None
+    report.save()
+    return report

@@ -1,0 +1,47 @@
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from reports import services
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    name="reports.build_annual_report",
+    bind=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    retry_backoff_max=60 * 10,
+    retry_jitter=True,
+    max_retries=5,
+    # A killed worker loses nothing: the message is acknowledged only after the build and
+    # goes back to the queue if the worker dies (RELIABILITY 18). The hard limit stays well
+    # below the broker's visibility timeout (2 h, settings), so no live build is redelivered.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=45 * 60,
+    time_limit=50 * 60,
+)
+def build_annual_report(self, *, report_id: int) -> str:
+    """Build one annual report (rule G2). Idempotent and locked: see services.build_report."""
+    outcome = services.build_report(report_id=report_id)
+    if outcome == services.Outcome.BUSY and not self.request.is_eager:
+        # Another copy holds the lease. Come back once it would have expired: by then the
+        # other copy has finished (nothing to do) or died (take the report over).
+        raise self.retry(countdown=services.LEASE.total_seconds())
+    logger.info("reports: build of report %s: %s", report_id, outcome)
+    return str(outcome)
+
+
+@shared_task(name="reports.request_due_reports", acks_late=True)
+def request_due_reports() -> int:
+    """The first days of January (beat): draft the report of every expired mandate that
+    has none, and hand again to the broker the builds it lost."""
+    requested = services.request_due_reports()
+    requeued = services.requeue_stale()
+    logger.info("reports: %s requested, %s re-queued", len(requested), requeued)
+    return len(requested)

@@ -1,0 +1,131 @@
+"""The report in the admin: generate, follow progress, edit the texts, preview, publish."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from reports import services
+from reports.enums import ReportState
+from reports.models import AnnualReport
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:reports_annualreport_changelist"
+
+
+@pytest.fixture
+def admin_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_adding_a_report_means_generating_it(
+    admin_client, network, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:reports_annualreport_add"), {"mandate": network.pk}
+        )
+    assert response.status_code == 302
+    report = AnnualReport.objects.get()
+    assert (report.year, report.state, report.progress) == (2025, ReportState.DONE, 100)
+    # The mandate now has a report: it is no longer offered.
+    form = admin_client.get(reverse("admin:reports_annualreport_add")).content.decode()
+    assert f'value="{network.pk}"' not in form
+
+
+def test_generate_now_action_and_progress_in_the_list(
+    admin_client, network, django_capture_on_commit_callbacks
+):
+    report = services.request_report(mandate=network)
+    response = admin_client.get(reverse(CHANGELIST))
+    assert b'<progress max="100" value="0">' in response.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse(CHANGELIST),
+            {"action": "generate_now", "_selected_action": [report.pk]},
+            follow=True,
+        )
+    assert b"1 report queued" in response.content
+    report.refresh_from_db()
+    assert report.state == ReportState.DONE
+    assert b'<progress max="100" value="100">' in admin_client.get(reverse(CHANGELIST)).content
+
+
+def test_texts_are_edited_and_kept_as_history(
+    admin_client, network, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_report(mandate=network)
+    url = reverse("admin:reports_annualreport_change", args=[report.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert b"page</a>" in page.content  # the preview links
+    response = admin_client.post(
+        url, {"introduction": "Intro", "highlights": "High", "outlook": "Out"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.introduction, report.highlights, report.outlook) == ("Intro", "High", "Out")
+    assert report.state == ReportState.DONE  # the figures are not touched
+    assert report.history.first().history_user == staff
+
+
+def test_previews_of_a_draft_and_publishing(
+    admin_client, client, network, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_report(mandate=network)
+    page = admin_client.get(reverse("admin:reports_annualreport_preview", args=[report.pk]))
+    assert page.status_code == 200 and b"Preview of a report that is not published" in page.content
+    pdf = admin_client.get(reverse("admin:reports_annualreport_preview_pdf", args=[report.pk]))
+    assert pdf.content.startswith(b"%PDF")
+    annex = admin_client.get(reverse("admin:reports_annualreport_preview_csv", args=[report.pk]))
+    assert b"section,item,measure,value" in annex.content
+    admin_client.post(reverse(CHANGELIST), {"action": "publish", "_selected_action": [report.pk]})
+    report.refresh_from_db()
+    assert report.published is True
+    admin_client.logout()
+    assert client.get(reverse("reports:report-detail", args=[2025])).status_code == 200
+
+
+def test_city_users_see_no_preview(client, mayor, network):
+    report = services.request_report(mandate=network)
+    client.force_login(mayor)
+    response = client.get(reverse("admin:reports_annualreport_preview", args=[report.pk]))
+    assert response.status_code == 302  # to the admin login
+
+
+def test_a_report_being_built_shows_its_step_and_reloads(admin_client, network):
+    from django.utils import timezone
+
+    report = services.request_report(mandate=network)
+    services.claim(report_id=report.pk, now=timezone.now())
+    AnnualReport.objects.filter(pk=report.pk).update(progress=35, step="groups")
+    page = admin_client.get(reverse("admin:reports_annualreport_change", args=[report.pk]))
+    assert b'<meta http-equiv="refresh" content="5">' in page.content
+    assert b"35 % \xe2\x80\x94 working groups" in page.content
+
+
+def test_a_mandate_not_started_is_not_offered(admin_client, network):
+    from presidency.models import Mandate
+    from tests.reports.conftest import city
+
+    future = Mandate.objects.create(year=2099, city=city("kotor"))
+    form = admin_client.get(reverse("admin:reports_annualreport_add")).content.decode()
+    assert f'value="{future.pk}"' not in form
+    with pytest.raises(ValidationError):
+        services.request_report(mandate=future)
+
+
+def test_the_desk_lists_reports_due_and_links_to_generating_one(secretariat_client):
+    import datetime
+
+    from members.models import City
+    from presidency.models import Mandate
+    from secretariat.selectors.workspace import desk_items
+
+    Mandate.objects.create(year=2023, city=City.objects.get(slug="skopje"))
+    items = [i for i in desk_items(datetime.date(2026, 11, 28)) if "(rule G2)" in i.label]
+    assert [i.label for i in items] == ["The annual report of 2023 is due (rule G2)"]
+    assert secretariat_client.get(items[0].url).status_code == 200
