@@ -55,12 +55,26 @@ def _bulk_writes(path: Path) -> list[str]:
     return found
 
 
+# Conditional UPDATEs that are not changes by staff or a city: the annual report task's
+# lease, heartbeat and progress (the UPDATE is the lock, RELIABILITY 19). Staff actions on
+# a report (publishing) go through save() and are kept in its history.
+ALLOWED = {("reports", "services.py", "AnnualReport.objects")}
+
+
 def test_no_bulk_update_skips_the_history():
     found = []
     for app in OUR_APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
-            if "migrations" not in path.parts:
-                found += _bulk_writes(path)
+            if "migrations" in path.parts:
+                continue
+            found += [
+                hit
+                for hit in _bulk_writes(path)
+                if not any(
+                    app == a and path.name == name and hit.split(": ", 1)[1].startswith(prefix)
+                    for a, name, prefix in ALLOWED
+                )
+            ]
     assert found == []
 
 

@@ -76,6 +76,7 @@ SECRETARIAT = {
     "secretariat.FollowUp": (200, 403),
     "secretariat.Announcement": (200, 200),
     "secretariat.AnnouncementDelivery": (200, 403),
+    "reports.AnnualReport": (200, 200),  # built by a task; published by an admin action
 }
 # The only thing the secretariat deletes in the admin: a meeting (a cancelled one). Groups
 # are closed and requests answered, never erased; everything else is history.
@@ -171,7 +172,7 @@ def test_the_secretariat_cannot_touch_a_staff_account_or_its_password(
 
 # --- city-scoped pages: a mayor of city A with city B's ids ----------------------------
 
-OUR_APPS = {"members", "presidency", "workinggroups", "secretariat", "outbox"}
+OUR_APPS = {"members", "presidency", "workinggroups", "secretariat", "outbox", "reports"}
 
 
 def rows_of(city: City) -> dict:
@@ -308,6 +309,10 @@ NOT_CITY_SCOPED = {
     "workinggroups:feed-all",
     "workinggroups:group-detail",
     "workinggroups:feed-group",
+    "reports:report-list",  # published annual reports only (404 for any other year)
+    "reports:report-detail",
+    "reports:report-pdf",
+    "reports:report-csv",
 }
 
 

@@ -13,6 +13,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import json, django
+from django.conf import settings
+# Production's static storage needs collectstatic's manifest; these checks are about the
+# headers and the error page, not the static files, so plain storage stands in.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 django.setup()
 from django.test import Client
 c = Client(HTTP_HOST="portal.b40.example")
