@@ -114,6 +114,22 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         ),
     ]
 
+    # Least privilege (RELIABILITY 7): the secretariat manages city users; only a superuser
+    # makes staff, grants groups or permissions, or touches a staff account (its password
+    # included: Django's password view asks has_change_permission for the user).
+    PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [f for f in self.PRIVILEGE_FIELDS if f not in readonly]
+        return readonly
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and not request.user.is_superuser and (obj.is_staff or obj.is_superuser):
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if not change and obj.city_id and not obj.has_usable_password():

@@ -4,6 +4,7 @@ import smtplib
 from celery import shared_task
 
 from outbox import services
+from outbox.locks import single_run
 from outbox.models import Mail
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,10 @@ def send_mail(self, *, mail_id: int) -> None:
 
 @shared_task(name="outbox.sweep_mails")
 def sweep_mails() -> int:
-    count = services.sweep()
+    with single_run("outbox.sweep_mails") as acquired:  # RELIABILITY 19
+        if not acquired:
+            return 0
+        count = services.sweep()
     if count:
         logger.info("outbox: re-queued %s stale mails", count)
     return count

@@ -8,6 +8,7 @@ from members.adminkit import export_as_csv
 from presidency import services
 from presidency.enums import RoundState
 from presidency.models import (
+    BallotAttempt,
     BallotRecord,
     Candidacy,
     Delegate,
@@ -395,7 +396,51 @@ class RoundAdmin(admin.ModelAdmin):
         "elected",
     ]
 
+    actions = ["recount"]
+
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Recount from the stored ballots"), permissions=["view"])
+    def recount(self, request, queryset):
+        for round_ in queryset.select_related("election__summit"):
+            try:
+                result = services.recount_round(round=round_)
+            except ValidationError as exc:
+                self.message_user(request, f"{round_}: {' '.join(exc.messages)}", messages.WARNING)
+                continue
+            if result.matches:
+                self.message_user(
+                    request,
+                    _("%(round)s: the recount of %(n)d ballots gives the stored result.")
+                    % {"round": round_, "n": result.ballots},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(round)s: the recount differs: %(problems)s")
+                    % {"round": round_, "problems": "; ".join(result.problems)},
+                    messages.ERROR,
+                )
+
+
+@admin.register(BallotAttempt)
+class BallotAttemptAdmin(admin.ModelAdmin):
+    """Every ballot attempt, refused ones too: read-only (RELIABILITY 12)."""
+
+    list_display = ["attempted_at", "round", "city", "user", "paper", "outcome", "reason"]
+    list_filter = ["outcome", "paper", "round__election"]
+    list_select_related = ["round__election__summit", "city", "user"]
+    search_fields = ["city__name", "user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -46,3 +46,8 @@ class RoundOutcome(models.TextChoices):
         ),
     )
     NO_BALLOTS = "no-ballots", pgettext_lazy("round outcome", "No ballot named a candidate")
+
+
+class AttemptOutcome(models.TextChoices):
+    ACCEPTED = "accepted", pgettext_lazy("ballot attempt", "Accepted")
+    REFUSED = "refused", pgettext_lazy("ballot attempt", "Refused")

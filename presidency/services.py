@@ -23,6 +23,7 @@ from members.selectors import active_cities, current_mayor
 from outbox.services import queue_mail
 from presidency import counting
 from presidency.enums import (
+    AttemptOutcome,
     CandidacyState,
     DelegateRole,
     ElectionState,
@@ -31,6 +32,7 @@ from presidency.enums import (
     SummitState,
 )
 from presidency.models import (
+    BallotAttempt,
     BallotRecord,
     Candidacy,
     Delegate,
@@ -448,7 +450,6 @@ def _lock_round_shared(round_: Round) -> str | None:
     return Round.objects.filter(pk=round_.pk).values_list("state", flat=True).first()
 
 
-@transaction.atomic
 def cast_ballot(
     *,
     round: Round,  # noqa: A002 - the charter's word
@@ -462,9 +463,16 @@ def cast_ballot(
     The mayor or a delegate votes for their city; the secretariat enters a paper ballot on
     the city's behalf (``paper=True``, recorded with who entered it). In a secret election
     the ballot record keeps no trace of the choice, and the vote row none of the city.
+
+    Every attempt is kept as a :class:`BallotAttempt` (RELIABILITY 12). The ballot is
+    written in its own transaction with its "accepted" attempt; a refusal rolls that back
+    and is then recorded in a transaction of its own, which is why this one service is
+    not wrapped in ``@transaction.atomic`` as a whole.
     """
     try:
-        record = _cast_ballot(round_=round, city=city, choice=choice, by=by, paper=paper)
+        with transaction.atomic():
+            record = _cast_ballot(round_=round, city=city, choice=choice, by=by, paper=paper)
+            _record_attempt(round_=round, city=city, by=by, paper=paper, refused=None)
     except (ValidationError, PermissionDenied) as exc:
         logger.info(
             "ballot refused: round=%s city=%s user=%s paper=%s reason=%s",
@@ -474,11 +482,33 @@ def cast_ballot(
             paper,
             exc,
         )
+        with transaction.atomic():
+            _record_attempt(round_=round, city=city, by=by, paper=paper, refused=exc)
         raise
     logger.info(
         "ballot accepted: round=%s city=%s user=%s paper=%s", round.pk, city.pk, by.pk, paper
     )
     return record
+
+
+def _record_attempt(
+    *, round_: Round, city: City, by: User, paper: bool, refused: Exception | None
+) -> BallotAttempt:
+    if refused is None:
+        reason = ""
+    elif isinstance(refused, PermissionDenied):
+        reason = "permission"
+    else:
+        reason = getattr(refused, "code", None) or "invalid"
+    return BallotAttempt.objects.create(
+        round=round_,
+        city=city,
+        user=by,
+        paper=paper,
+        attempted_at=timezone.now(),
+        outcome=AttemptOutcome.REFUSED if refused else AttemptOutcome.ACCEPTED,
+        reason=str(reason)[:40],
+    )
 
 
 def _cast_ballot(
@@ -543,6 +573,66 @@ def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
     if decision.elected is not None:
         _set_elected(round_, decision.elected)
     return round_
+
+
+@dataclass(frozen=True)
+class Recount:
+    """A closed round counted again from what is stored (RELIABILITY 12)."""
+
+    counts: dict
+    abstentions: int
+    ballots: int  # ballot records: the cities that voted
+    votes: int  # the votes counted
+    decision: counting.Decision
+    matches: bool  # the stored result is what the stored ballots give
+    problems: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def recount_round(*, round: Round) -> Recount:  # noqa: A002
+    """Count a closed round again from its stored votes and compare with its result.
+
+    Checks that there is one vote per ballot record, that (in a named election) the
+    choices on the records give the same tally, and that the stored outcome and elected
+    candidacy are what the count decides (a tie settled by lot: the lot's winner).
+    Read-only; the count is the same pure function the closing used (``counting``).
+    """
+    round_ = Round.objects.select_related("election").get(pk=round.pk)
+    if round_.state != RoundState.CLOSED:
+        raise ValidationError(_("Only a closed round can be recounted."))
+    counts, abstentions = _count(round_)
+    decision = counting.decide(counts, abstentions)
+    records = round_.ballot_records.all()
+    ballots = records.count()
+    votes = sum(counts.values()) + abstentions
+    problems = []
+    if ballots != votes:
+        problems.append(f"{ballots} ballot records but {votes} votes")
+    if not round_.election.is_secret:
+        named = counting.tally(counts.keys(), records.values_list("choice_id", flat=True))
+        if named != (counts, abstentions):
+            problems.append("the named ballot records do not give the counted votes")
+    expected_outcome, expected_elected = decision.outcome, decision.elected
+    if round_.outcome == RoundOutcome.LOT and decision.outcome == RoundOutcome.TIE:
+        draw = LotDraw.objects.filter(round=round_).first()
+        expected_outcome = RoundOutcome.LOT
+        expected_elected = draw.winner_id if draw else None
+    if (round_.outcome, round_.elected_id) != (expected_outcome, expected_elected):
+        problems.append(
+            f"stored result {round_.outcome}/{round_.elected_id}, "
+            f"recount {expected_outcome}/{expected_elected}"
+        )
+    if problems:
+        logger.warning("recount of round %s differs: %s", round_.pk, "; ".join(problems))
+    return Recount(
+        counts=counts,
+        abstentions=abstentions,
+        ballots=ballots,
+        votes=votes,
+        decision=decision,
+        matches=not problems,
+        problems=tuple(problems),
+    )
 
 
 def _set_elected(round_: Round, candidacy_id: int) -> None:

@@ -125,6 +125,11 @@ class WorkingGroupAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
         # Rule W5: state and the two keys move only through the services (actions below).
         return ["slug", *APPROVAL_FIELDS]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A group is closed (the action above), never deleted: deleting would take its
+        # memberships and meetings with it (RELIABILITY 7, 26).
+        return False
+
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
@@ -242,6 +247,9 @@ class ExtraSessionRequestAdmin(SimpleHistoryAdmin):
         "created_at",
     ]
     actions = ["convene", "decline"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a city's request (rule W4) is answered, never erased
 
     def has_add_permission(self, request):
         return False  # requests come from the member cities (rule W4)

@@ -160,6 +160,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task (the annual report): an unacked job is redelivered after it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+# Locks of long periodic tasks (outbox/locks.py) expire well before an unacked job returns.
+TASK_LOCK_TIMEOUT = 60 * 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -196,14 +198,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # Throttled logins on the site and the admin (RELIABILITY 6): after 5 failures for one
-# username from one address, that pair waits an hour. The address is REMOTE_ADDR, which a
-# forged X-Forwarded-For header cannot change.
+# username from one address, that pair waits an hour. The address is members.client_ip's,
+# which a forged X-Forwarded-For header cannot change.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The proxies in front of gunicorn (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"): only
+# their X-Forwarded-For is read, from the right (members/client_ip.py); none by default.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "members.client_ip.client_ip"
 
 # The admin asks staff for a TOTP code (RELIABILITY 7); see b40/admin_site.py.
 ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=True)

@@ -1,6 +1,7 @@
 """The presidency's models, one module per concern."""
 
 from presidency.models.elections import (
+    BallotAttempt,
     BallotRecord,
     Candidacy,
     Election,
@@ -12,6 +13,7 @@ from presidency.models.mandates import Mandate
 from presidency.models.summits import Delegate, Delegation, Summit
 
 __all__ = [
+    "BallotAttempt",
     "BallotRecord",
     "Candidacy",
     "Delegate",

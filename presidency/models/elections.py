@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import City
-from presidency.enums import CandidacyState, ElectionState, RoundOutcome, RoundState
+from presidency.enums import (
+    AttemptOutcome,
+    CandidacyState,
+    ElectionState,
+    RoundOutcome,
+    RoundState,
+)
 from presidency.models.summits import Summit
 
 
@@ -285,6 +291,36 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return str(self.choice or _("abstention"))
+
+
+class BallotAttempt(models.Model):
+    """Every attempt to cast a ballot, refused ones too (RELIABILITY 12): who, for which
+    city, when, and whether it was accepted or why not. Never the choice."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="ballot_attempts", verbose_name=_("round")
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    paper = models.BooleanField(_("paper ballot"), default=False)
+    attempted_at = models.DateTimeField(_("attempted"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=AttemptOutcome.choices)
+    reason = models.CharField(_("reason refused"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot attempt")
+        verbose_name_plural = _("ballot attempts")
+        ordering = ["-attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.city} ({self.get_outcome_display()})"
 
 
 class LotDraw(models.Model):

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
+from members.client_ip import ratelimit_key
 from secretariat.forms.applications import ApplicationForm, WithdrawForm
 from secretariat.models.applications import Application
 from secretariat.selectors import applications as selectors
@@ -38,11 +39,12 @@ class ApplicationCreateView(FormView):
     form_class = ApplicationForm
 
     def post(self, request, *args, **kwargs):
-        # The key is the client address Django sees (REMOTE_ADDR), never X-Forwarded-For.
+        # The key is the client's address as members.client_ip reads it: X-Forwarded-For
+        # only from a trusted proxy, so a forged header cannot pick it (RELIABILITY 13).
         if is_ratelimited(
             request,
             group=RATELIMIT_GROUP,
-            key="ip",
+            key=ratelimit_key,
             rate=application_rate,
             method="POST",
             increment=True,

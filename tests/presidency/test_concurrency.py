@@ -18,7 +18,7 @@ from django.utils import timezone
 from members.models import City
 from presidency import services
 from presidency.counting import decide, tally
-from presidency.models import BallotRecord, Round, Vote
+from presidency.models import BallotAttempt, BallotRecord, Round, Vote
 from tests.factories import CityUserFactory, ElectionFactory, SecretariatUserFactory, SummitFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -172,3 +172,8 @@ def test_ballots_racing_the_closing_are_counted_or_refused(open_round):
         Vote.objects.filter(round=round_).values_list("choice_id", flat=True),
     )
     assert closed.outcome == decide(counts, abstentions).outcome
+    # Every attempt is logged, the refused ones too, and the recount agrees (RELIABILITY 12).
+    attempts = BallotAttempt.objects.filter(round=round_)
+    assert attempts.filter(outcome="accepted").count() == len(accepted)
+    assert attempts.filter(outcome="refused").count() == len(cities) - len(accepted)
+    assert services.recount_round(round=closed).matches
