@@ -7,4 +7,7 @@ class SecretariatConfig(AppConfig):
     verbose_name = _("The secretariat's desk")
 
     def ready(self) -> None:
+        from members import publiccache
         from secretariat import checks  # noqa: F401  (registers the system checks)
+
+        publiccache.watch(self)  # public pages are flushed when our rows change

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from members import selectors as member_selectors
 from members.models import City
+from members.publiccache import public_page
 from presidency import selectors as presidency_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
@@ -40,6 +41,7 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponseRedirect:
     return response
 
 
+@public_page
 class HomeView(TemplateView):
     template_name = "secretariat/home.html"
 
@@ -50,14 +52,17 @@ class HomeView(TemplateView):
         return context
 
 
+@public_page
 class AboutView(TemplateView):
     template_name = "secretariat/about.html"
 
 
+@public_page
 class DeclarationView(TemplateView):
     template_name = "secretariat/declaration.html"
 
 
+@public_page
 class CityListView(TemplateView):
     template_name = "secretariat/city_list.html"
 
@@ -70,6 +75,7 @@ class CityListView(TemplateView):
         return context
 
 
+@public_page
 class CityDetailView(TemplateView):
     template_name = "secretariat/city_detail.html"
 

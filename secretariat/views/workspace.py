@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from members.models import City, Person
+from members.publiccache import public_page
 from presidency import selectors as presidency_selectors
 from secretariat.enums.workspace import FollowUpState
 from secretariat.forms.workspace import (
@@ -31,6 +32,7 @@ from secretariat.services import workspace as services
 # --- public pages ---------------------------------------------------------------------
 
 
+@public_page
 class NewsListView(TemplateView):
     template_name = "secretariat/news_list.html"
 
@@ -41,6 +43,7 @@ class NewsListView(TemplateView):
         return context
 
 
+@public_page
 class RecommendationListView(TemplateView):
     template_name = "secretariat/recommendation_list.html"
 
@@ -50,6 +53,7 @@ class RecommendationListView(TemplateView):
         return context
 
 
+@public_page
 class RecommendationDetailView(TemplateView):
     template_name = "secretariat/recommendation_detail.html"
 

@@ -1,0 +1,152 @@
+"""Whole-page caching of the public site for anonymous visitors — never stale.
+
+One *data version* for the whole site lives in the cache. Every write to a model of ours
+(save, delete, many-to-many change) bumps it: at once and again after the commit, so a page
+rendered from rows that were not yet committed is never kept. A public page is stored
+together with the version it was rendered under; a visitor gets the stored page only while
+that version is still current, so a member list is never stale after an admission.
+
+The receivers here do nothing but bump the version (STYLE: signals only flush caches). Each
+app connects its own models in ``AppConfig.ready()`` with ``watch(self)``.
+
+Only what is the same for every anonymous visitor is stored: GET requests without a session
+or messages cookie, 200 answers that set no cookie, used no CSRF token, left no message and
+touched no session. Pages are keyed by host, language and full path (query string included),
+carry an ``ETag`` and a ``Last-Modified`` date, and a matching conditional request gets 304.
+The data version must live in a cache every worker shares (Redis in production:
+``CACHE_URL``); with the default per-process memory cache each worker has its own version
+and would not see another worker's writes.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+
+VERSION_KEY = "b40:public:version"
+PAGE_PREFIX = "b40:public:page:"
+# Headers worth keeping with the page; the middleware adds the rest on every answer.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+
+
+def seconds() -> int:
+    """How long a page is kept at most (also bounds pages that depend on the clock)."""
+    return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+
+
+def bump(**_kwargs) -> None:
+    """A new data version: every stored page is out of date from now on."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_changed(**kwargs) -> None:
+    """Receiver for our models' writes: flush now and once more when the write commits."""
+    bump()
+    transaction.on_commit(bump, robust=True)
+
+
+def watch(app_config, *, exclude: tuple[str, ...] = ()) -> None:
+    """Connect the flush to every model of an app (call from its ``AppConfig.ready()``)."""
+    for model in app_config.get_models():
+        if model.__name__ in exclude:
+            continue
+        uid = f"publiccache:{model._meta.label}"
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                data_changed, sender=through, dispatch_uid=f"{uid}:{field.name}", weak=False
+            )
+
+
+def _page_key(request: HttpRequest) -> str:
+    raw = "|".join((request.get_host(), translation.get_language() or "", request.get_full_path()))
+    return PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _anonymous_request(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _same_for_everyone(request: HttpRequest, response: HttpResponse) -> bool:
+    messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(messages, "_queued_messages", None)
+        and not (session is not None and session.modified)
+    )
+
+
+def _finish(request: HttpRequest, response: HttpResponse, etag: str, modified: float):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    # Logged-in visitors see other content at the same address: caches must ask us again.
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ("Cookie",))
+    return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+
+
+def _cached_view(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if seconds() <= 0 or not _anonymous_request(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY)
+        entry = found.get(key)
+        if entry is not None and entry["version"] == version:
+            response = HttpResponse(entry["content"], status=200)
+            for name, value in entry["headers"]:
+                response[name] = value
+            return _finish(request, response, entry["etag"], entry["modified"])
+
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)) and not response.is_rendered:
+            response = response.render()
+        if not _same_for_everyone(request, response):
+            return response
+        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        etag = f'"{digest}"'
+        modified = timezone.now().timestamp()
+        entry = {
+            "version": version,
+            "etag": etag,
+            "modified": modified,
+            "headers": [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)],
+            "content": response.content,
+        }
+        cache.set(key, entry, timeout=seconds())
+        return _finish(request, response, etag, modified)
+
+    return wrapper
+
+
+def public_page(view):
+    """Cache a public view (a function or a class-based view) for anonymous visitors."""
+    if isinstance(view, type):
+        return method_decorator(_cached_view, name="dispatch")(view)
+    return _cached_view(view)
