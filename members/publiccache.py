@@ -131,7 +131,7 @@ def _cached_view(view: Callable) -> Callable:
             return response
         digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         etag = f'"{digest}"'
-        modified = timezone.now().timestamp()
+        modified = int(timezone.now().timestamp())  # HTTP dates have whole seconds
         entry = {
             "version": version,
             "etag": etag,
