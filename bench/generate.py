@@ -84,6 +84,9 @@ def generate_members(rng: random.Random, *, cities: int) -> dict:
 
 
 YEARS = range(2017, 2027)  # ten summits; the last one is this year's
+GROUPS = 60
+APPLICATIONS = 300
+ANNOUNCEMENTS = 300
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -255,7 +258,7 @@ def generate_workinggroups(rng: random.Random) -> dict:
     cities = _city_ids()
     now = timezone.now()
     new = []
-    for n in range(WorkingGroup.objects.count(), 60):
+    for n in range(WorkingGroup.objects.count(), GROUPS):
         created = datetime.date(2017 + n % 5, 1 + n % 12, 10)
         new.append(
             WorkingGroup(
@@ -274,7 +277,7 @@ def generate_workinggroups(rng: random.Random) -> dict:
     members, meetings, attendances = {}, [], []
     memberships = []
     for group in WorkingGroup.objects.filter(state=GroupState.ACTIVE).order_by("pk"):
-        members[group.pk] = rng.sample(cities, k=rng.randint(20, 120))
+        members[group.pk] = rng.sample(cities, k=min(len(cities), rng.randint(20, 120)))
         memberships += [GroupMembership(group=group, city_id=c) for c in members[group.pk]]
         start = max(2017, (group.created_on or datetime.date(2021, 1, 1)).year)
         for year in range(start, YEARS[-1] + 2):
@@ -345,7 +348,7 @@ def generate_secretariat(rng: random.Random) -> dict:
     admitted = iter(City.objects.filter(slug__startswith="benchgrad-").order_by("pk"))
     applications = []
     states = [*ApplicationState]
-    for n in range(300):
+    for n in range(APPLICATIONS):
         state = states[n % len(states)]
         city = next(admitted, None) if state == ApplicationState.ADMITTED else None
         if state == ApplicationState.ADMITTED and city is None:
@@ -452,7 +455,7 @@ def generate_secretariat(rng: random.Random) -> dict:
     FollowUp.objects.bulk_create(follow_ups, batch_size=5000)
 
     announcements = []
-    for n in range(300):
+    for n in range(ANNOUNCEMENTS):
         to_group = n % 4 == 0
         announcements.append(
             Announcement(
