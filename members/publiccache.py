@@ -19,18 +19,26 @@ and would not see another worker's writes.
 """
 
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.decorators import method_decorator
+from django.utils.html import escape
 from django.utils.http import http_date
 
 VERSION_KEY = "b40:public:version"
@@ -83,29 +91,72 @@ def _anonymous_request(request: HttpRequest) -> bool:
     )
 
 
-def _same_for_everyone(request: HttpRequest, response: HttpResponse) -> bool:
+def _same_for_everyone(request: HttpRequest, response: HttpResponse, *, holes: bool) -> bool:
+    """A CSRF token is allowed only on pages that ask for holes (refilled per visitor)."""
     messages = getattr(request, "_messages", None)
     session = getattr(request, "session", None)
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and (holes or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         and not getattr(messages, "_queued_messages", None)
         and not (session is not None and session.modified)
     )
 
 
-def _finish(request: HttpRequest, response: HttpResponse, etag: str, modified: float):
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
+def _finish(request: HttpRequest, response: HttpResponse, entry: dict):
     # Logged-in visitors see other content at the same address: caches must ask us again.
-    patch_cache_control(response, no_cache=True)
     patch_vary_headers(response, ("Cookie",))
-    return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+    if entry["holes"]:  # a form with this visitor's own tokens: nobody keeps it
+        add_never_cache_headers(response)
+        return response
+    patch_cache_control(response, no_cache=True)
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["modified"])
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["modified"], response=response
+    )
 
 
-def _cached_view(view: Callable) -> Callable:
+def _input(name: str) -> re.Pattern:
+    return re.compile(rb'(name="' + re.escape(name.encode()) + rb'" value=")([^"]*)(")')
+
+
+CSRF_INPUT = _input("csrfmiddlewaretoken")
+
+
+def _hole(name: str) -> bytes:
+    return f"\x00b40-hole:{name}\x00".encode()  # a NUL never comes out of a template
+
+
+def _punch_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes | None:
+    """The page with its per-visitor hidden values replaced by holes, or None if it has a
+    CSRF token anywhere but in the hidden inputs we know how to refill."""
+    for name in fresh:
+        content = _input(name).sub(rb"\1" + _hole(name) + rb"\3", content)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        secret = request.META.get("CSRF_COOKIE", "")
+        values = [m.group(2).decode() for m in CSRF_INPUT.finditer(content)]
+        if not values or any(_unmask_cipher_token(v) != secret for v in values):
+            return None
+        content = CSRF_INPUT.sub(rb"\1" + _hole("csrf") + rb"\3", content)
+        if secret.encode() in content:
+            return None
+    return content
+
+
+def _fill_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes:
+    if _hole("csrf") in content:
+        content = content.replace(_hole("csrf"), get_token(request).encode())
+    for name, make in fresh.items():
+        content = content.replace(_hole(name), escape(make()).encode())
+    return content
+
+
+def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
+    fresh = fresh or {}
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if seconds() <= 0 or not _anonymous_request(request):
@@ -119,34 +170,52 @@ def _cached_view(view: Callable) -> Callable:
                 version = cache.get(VERSION_KEY)
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
-            response = HttpResponse(entry["content"], status=200)
+            content = entry["content"]
+            if entry["holes"]:
+                content = _fill_holes(request, content, fresh)
+            response = HttpResponse(content, status=200)
             for name, value in entry["headers"]:
                 response[name] = value
-            return _finish(request, response, entry["etag"], entry["modified"])
+            return _finish(request, response, entry)
 
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)) and not response.is_rendered:
             response = response.render()
-        if not _same_for_everyone(request, response):
+        if not _same_for_everyone(request, response, holes=bool(fresh)):
             return response
-        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
-        etag = f'"{digest}"'
-        modified = int(timezone.now().timestamp())  # HTTP dates have whole seconds
+        content = response.content
+        holes = bool(fresh) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        if holes:
+            content = _punch_holes(request, content, fresh)
+            if content is None:
+                return response
+        digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
         entry = {
             "version": version,
-            "etag": etag,
-            "modified": modified,
+            "etag": None if holes else f'"{digest}"',
+            "modified": int(timezone.now().timestamp()),  # HTTP dates have whole seconds
             "headers": [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)],
-            "content": response.content,
+            "content": content,
+            "holes": holes,
         }
         cache.set(key, entry, timeout=seconds())
-        return _finish(request, response, etag, modified)
+        return _finish(request, response, entry)
 
     return wrapper
 
 
-def public_page(view):
-    """Cache a public view (a function or a class-based view) for anonymous visitors."""
-    if isinstance(view, type):
-        return method_decorator(_cached_view, name="dispatch")(view)
-    return _cached_view(view)
+def public_page(view=None, *, fresh_inputs: dict[str, Callable[[], str]] | None = None):
+    """Cache a public view (a function or a class-based view) for anonymous visitors.
+
+    ``fresh_inputs`` names hidden inputs that get a new value on every answer (e.g. a signed
+    form token); with it, a form page is cached too: its CSRF token and those inputs are
+    refilled for each visitor, and such a page carries no ETag.
+    """
+
+    def decorate(view):
+        decorator = partial(_cached_view, fresh=fresh_inputs)
+        if isinstance(view, type):
+            return method_decorator(decorator, name="dispatch")(view)
+        return decorator(view)
+
+    return decorate(view) if view is not None else decorate

@@ -10,9 +10,9 @@ from django.test import Client
 
 from members import publiccache
 from members.enums import PersonRole
-from members.models import City, Person
+from members.models import City, Country, Person
 from secretariat.enums.applications import ApplicationState as S
-from secretariat.models import Announcement
+from secretariat.models import Announcement, Application
 from secretariat.services import applications as application_services
 from tests.factories import (
     AnnouncementFactory,
@@ -183,3 +183,55 @@ def test_switched_off_with_zero_seconds(rf, db, settings):
     view(rf.get("/x/"))
     view(rf.get("/x/"))
     assert len(calls) == 2
+
+
+def _hidden(content: bytes, name: str) -> str:
+    import re
+
+    return re.search(rf'name="{name}" value="([^"]*)"'.encode(), content).group(1).decode()
+
+
+def test_form_page_is_cached_with_fresh_tokens_for_each_visitor(
+    db, settings, django_assert_num_queries
+):
+    settings.APPLICATION_MIN_FILL_SECONDS = 0
+    first_visitor, second_visitor = (
+        Client(enforce_csrf_checks=True),
+        Client(enforce_csrf_checks=True),
+    )
+    first = first_visitor.get("/apply/")
+    with django_assert_num_queries(0):
+        second = second_visitor.get("/apply/")
+    assert b"b40-hole" not in second.content
+    assert "ETag" not in second
+    assert "no-store" in second["Cache-Control"]
+    assert _hidden(first.content, "form_token") != _hidden(second.content, "form_token")
+    assert second_visitor.cookies["csrftoken"].value
+    data = {
+        "csrfmiddlewaretoken": _hidden(second.content, "csrfmiddlewaretoken"),
+        "form_token": _hidden(second.content, "form_token"),
+        "city_name": "Kranj",
+        "country": Country.objects.get(code="SI").pk,
+        "mayor_name": "A Mayor",
+        "contact_name": "A Contact",
+        "contact_position": "Head of relations",
+        "contact_email": "kranj@example.org",
+        "contact_phone": "+386 4 237 31 00",
+        "website": "https://kranj.example",
+        "motivation": "We want to join.",
+        "consent": "on",
+        "homepage": "",
+    }
+    response = second_visitor.post("/apply/", data)
+    assert response.status_code == 302
+    assert Application.objects.get(city_name="Kranj")
+
+
+def test_page_with_a_csrf_token_outside_hidden_inputs_is_not_stored(rf, db):
+    @publiccache.public_page(fresh_inputs={"form_token": lambda: "new"})
+    def view(request):
+        return HttpResponse(f'<meta name="csrf" content="{get_token(request)}">')
+
+    request = rf.get("/form/")
+    view(request)
+    assert _count_entries() == 0
