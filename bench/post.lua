@@ -34,5 +34,7 @@ function request()
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. csrf,
     ["Origin"] = origin,
+    -- wrk.format replaces the -H headers: the proxy's https mark must be given again
+    ["X-Forwarded-Proto"] = "https",
   }, body)
 end

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -62,6 +63,9 @@ class DeclarationView(TemplateView):
     template_name = "secretariat/declaration.html"
 
 
+CITIES_PER_PAGE = 100
+
+
 @public_page
 class CityListView(TemplateView):
     template_name = "secretariat/city_list.html"
@@ -70,8 +74,12 @@ class CityListView(TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "")[:100]
         context["query"] = query
-        context["countries"] = member_selectors.cities_by_country(query)
-        context["total"] = sum(len(cities) for _, cities in context["countries"])
+        # Pages of cities: the list keeps its size when the network grows to a thousand.
+        paginator = Paginator(member_selectors.cities_for_list(query), CITIES_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["countries"] = member_selectors.group_by_country(page.object_list)
+        context["total"] = paginator.count
         return context
 
 
