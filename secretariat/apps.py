@@ -10,4 +10,8 @@ class SecretariatConfig(AppConfig):
         from members import publiccache
         from secretariat import checks  # noqa: F401  (registers the system checks)
 
-        publiccache.watch(self)  # public pages are flushed when our rows change
+        # Public pages are flushed when our rows change; applications appear on none of them
+        # (an admission writes a City), so the public form cannot flush the cache.
+        publiccache.watch(
+            self, exclude=("Application", "ApplicationEvent", "HistoricalApplication")
+        )

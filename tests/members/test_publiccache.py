@@ -235,3 +235,10 @@ def test_page_with_a_csrf_token_outside_hidden_inputs_is_not_stored(rf, db):
     request = rf.get("/form/")
     view(request)
     assert _count_entries() == 0
+
+
+def test_an_application_alone_does_not_flush_the_public_pages(db):
+    publiccache.bump()
+    before = _version()
+    ApplicationFactory()
+    assert _version() == before
