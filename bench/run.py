@@ -215,7 +215,7 @@ def main() -> None:
     )
     print(f"largest gunicorn worker RSS, sampled after each page: {memory:.0f} MB (< 150 MB)")
     if report_seconds is None:
-        print("annual report: not timed (no reports.services.build_annual_report yet)")
+        print("annual report: not timed (no reports.services.request_report on this branch)")
     else:
         print(f"annual report: {report_seconds:.1f} s (target < 10 s)")
     RESULTS.mkdir(parents=True, exist_ok=True)
