@@ -243,3 +243,10 @@ def test_an_application_alone_does_not_flush_the_public_pages(db):
     before = _version()
     ApplicationFactory()
     assert _version() == before
+
+
+def test_fast_read_agrees_with_the_cache_whatever_its_backend(db):
+    cache.set("a", {"content": b"x"})
+    cache.set("b", 2)
+    keys = ["a", "b", "missing"]
+    assert publiccache._get_many(keys) == cache.get_many(keys) == {"a": {"content": b"x"}, "b": 2}
