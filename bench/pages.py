@@ -1,4 +1,4 @@
-"""The pages the benchmark loads: (name, kind, url). Kinds: public, city, admin, post."""
+"""The pages the benchmark loads: (name, kind, url). Kinds: floor, public, city, admin, post."""
 
 
 def pages() -> list[tuple[str, str, str]]:
@@ -8,7 +8,8 @@ def pages() -> list[tuple[str, str, str]]:
 
     city = City.objects.order_by("-pk").first()
     group = WorkingGroup.objects.order_by("pk").first()
-    summit = Summit.objects.order_by("-year").first()
+    summit = Summit.objects.filter(election__isnull=False).order_by("-year").first()
+    summit = summit or Summit.objects.order_by("-year").first()
     return [
         ("healthz", "floor", "/healthz"),
         ("home", "public", "/"),
@@ -18,8 +19,12 @@ def pages() -> list[tuple[str, str, str]]:
         ("a group", "public", group.get_absolute_url()),
         ("presidency timeline", "public", "/presidency/"),
         ("a summit", "public", summit.get_absolute_url()),
+        ("calendar feed", "public", "/working-groups/calendar.ics"),
+        ("membership form", "public", "/apply/"),
         ("city dashboard", "city", "/my-city/"),
         ("admin: cities", "admin", "/admin/members/city/"),
         ("admin: people", "admin", "/admin/members/person/"),
         ("admin: mails", "admin", "/admin/outbox/mail/"),
+        # Last: every post adds an application, which flushes the public pages' cache.
+        ("membership form POST", "post", "/apply/"),
     ]

@@ -3,6 +3,7 @@ counts as JSON for bench/run.py."""
 
 import json
 import os
+import time
 
 import django
 
@@ -26,14 +27,56 @@ def session_cookie(user, *, otp: bool = False) -> str:
     return session.session_key
 
 
+def form_post(path) -> dict:
+    """What wrk needs to post the membership form: signed form tokens, a country, a CSRF secret."""
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from members.models import Country
+    from secretariat.forms.applications import new_form_token
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(new_form_token() for _ in range(20_000)) + "\n")
+    return {
+        "tokens": str(path),
+        "country": Country.objects.filter(eligible=True).order_by("pk").first().pk,
+        "csrf": _get_new_csrf_string(),
+    }
+
+
+def post_data(post: dict, n: int) -> dict:
+    from secretariat.forms.applications import new_form_token
+
+    return {
+        "city_name": f"Probe applicant {n}",
+        "country": post["country"],
+        "mayor_name": "A Mayor",
+        "contact_name": "A Contact",
+        "contact_position": "Head of relations",
+        "contact_email": f"probe{n}@bench.example",
+        "contact_phone": "+90 212 455 1300",
+        "website": "https://apply.example",
+        "population": "12000",
+        "motivation": "We want to join.",
+        "consent": "on",
+        "homepage": "",
+        "form_token": new_form_token(),
+    }
+
+
 def main() -> None:
     django.setup()
+    from pathlib import Path
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from bench.pages import pages
+    from members import publiccache
     from members.models import User
+
+    publiccache.bump()  # the generator's bulk inserts send no signals
+    post = form_post(Path(__file__).resolve().parent / "results" / "form-tokens.txt")
 
     cookies = {
         "city": session_cookie(User.objects.get(username="bench.mayor")),
@@ -45,7 +88,10 @@ def main() -> None:
         if kind in cookies:
             client.cookies["sessionid"] = cookies[kind]
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url, secure=True)
+            if kind == "post":
+                response = client.post(url, post_data(post, time.time_ns()), secure=True)
+            else:
+                response = client.get(url, secure=True)
         result.append(
             {
                 "name": name,
@@ -55,7 +101,7 @@ def main() -> None:
                 "queries": len(queries.captured_queries),
             }
         )
-    print(json.dumps({"pages": result, "cookies": cookies}))
+    print(json.dumps({"pages": result, "cookies": cookies, "post": post}))
 
 
 if __name__ == "__main__":

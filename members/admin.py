@@ -42,6 +42,7 @@ class PersonInline(admin.TabularInline):
 
 @admin.register(City)
 class CityAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_per_page = 50  # a page renders in bounded time, whatever the network's size
     list_display = ["name", "country", "is_founding", "founding_signatory", "joined_on", "status"]
     list_filter = ["status", "is_founding", "country"]
     list_select_related = ["country"]
@@ -60,6 +61,7 @@ class CityAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    list_per_page = 50  # a page renders in bounded time, whatever the network's size
     list_display = ["name", "role", "city", "position", "email", "started_on", "ended_on"]
     list_filter = ["role", "city__country", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["city"]

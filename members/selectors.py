@@ -20,10 +20,19 @@ def search_cities(query: str, queryset: QuerySet[City] | None = None) -> QuerySe
     return qs.filter(search_name__contains=folded) if folded else qs
 
 
-def cities_by_country(query: str = "") -> list[tuple[Country, list[City]]]:
-    """Active member cities grouped by country, in two queries whatever their number."""
-    cities = search_cities(query, active_cities()).order_by("country__name", "name")
+def cities_for_list(query: str = "") -> QuerySet[City]:
+    """Active member cities (found by ``query``) in the member list's order: country, name."""
+    return search_cities(query, active_cities()).order_by("country__name", "name")
+
+
+def group_by_country(cities) -> list[tuple[Country, list[City]]]:
+    """Cities already ordered by country, grouped by it."""
     return [(country, list(group)) for country, group in groupby(cities, key=lambda c: c.country)]
+
+
+def cities_by_country(query: str = "") -> list[tuple[Country, list[City]]]:
+    """Active member cities grouped by country, in one query whatever their number."""
+    return group_by_country(cities_for_list(query))
 
 
 def network_numbers() -> dict[str, int]:

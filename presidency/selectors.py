@@ -42,7 +42,9 @@ def mandates_of_city(city: City) -> QuerySet[Mandate]:
 
 
 def mandates() -> QuerySet[Mandate]:
-    return Mandate.objects.select_related("city", "city__country", "mayor", "elected_at")
+    return Mandate.objects.select_related(
+        "city", "city__country", "mayor", "elected_at", "elected_at__host_city"
+    )
 
 
 # --- summits, delegations, elections ---------------------------------------------------

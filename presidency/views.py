@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from members.publiccache import public_page
 from members.selectors import active_cities
 from presidency import selectors, services
 from presidency.forms import BallotForm, CandidacyForm, DelegateFormSet, ProposalForm
 from presidency.models import Candidacy, Summit
 
 
+@public_page
 class TimelineView(TemplateView):
     """Every mandate and every summit: the public record of the presidency (S1–S6)."""
 
@@ -27,6 +29,7 @@ class TimelineView(TemplateView):
         return context
 
 
+@public_page
 class SummitDetailView(TemplateView):
     template_name = "presidency/summit_detail.html"
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from members.publiccache import public_page
 from workinggroups import selectors, services
 from workinggroups.enums import ApprovalKey, GroupState
 from workinggroups.feeds import build_calendar
@@ -14,6 +15,7 @@ from workinggroups.forms import ExtraSessionRequestForm, ProposeGroupForm, Reaso
 from workinggroups.models import WorkingGroup
 
 
+@public_page
 class GroupListView(TemplateView):
     template_name = "workinggroups/workinggroup_list.html"
 
@@ -31,6 +33,7 @@ class PublicGroupMixin:
             raise Http404 from exc
 
 
+@public_page
 class GroupDetailView(PublicGroupMixin, TemplateView):
     template_name = "workinggroups/workinggroup_detail.html"
 
@@ -54,6 +57,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@public_page
 class GroupFeedView(PublicGroupMixin, View):
     def get(self, request, *args, **kwargs):
         group = self.get_group()
@@ -61,6 +65,7 @@ class GroupFeedView(PublicGroupMixin, View):
         return _ics_response(content, f"b40-{group.slug}.ics")
 
 
+@public_page
 class AllMeetingsFeedView(View):
     def get(self, request, *args, **kwargs):
         content = build_calendar(selectors.feed_meetings(), name=str(_("B40 working groups")))

@@ -22,3 +22,8 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
 ADMIN_REQUIRE_OTP = True  # never off in production (RELIABILITY 7)
+
+# The public pages' cache keeps its data version in the cache (members/publiccache.py): it
+# must be one every worker shares (Redis: CACHE_URL). With a per-process cache it is off.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
+    PUBLIC_CACHE_SECONDS = 0

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -10,6 +11,7 @@ from django.views.generic import TemplateView
 
 from members import selectors as member_selectors
 from members.models import City
+from members.publiccache import public_page
 from presidency import selectors as presidency_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
@@ -40,6 +42,7 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponseRedirect:
     return response
 
 
+@public_page
 class HomeView(TemplateView):
     template_name = "secretariat/home.html"
 
@@ -50,14 +53,20 @@ class HomeView(TemplateView):
         return context
 
 
+@public_page
 class AboutView(TemplateView):
     template_name = "secretariat/about.html"
 
 
+@public_page
 class DeclarationView(TemplateView):
     template_name = "secretariat/declaration.html"
 
 
+CITIES_PER_PAGE = 100
+
+
+@public_page
 class CityListView(TemplateView):
     template_name = "secretariat/city_list.html"
 
@@ -65,11 +74,16 @@ class CityListView(TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "")[:100]
         context["query"] = query
-        context["countries"] = member_selectors.cities_by_country(query)
-        context["total"] = sum(len(cities) for _, cities in context["countries"])
+        # Pages of cities: the list keeps its size when the network grows to a thousand.
+        paginator = Paginator(member_selectors.cities_for_list(query), CITIES_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["countries"] = member_selectors.group_by_country(page.object_list)
+        context["total"] = paginator.count
         return context
 
 
+@public_page
 class CityDetailView(TemplateView):
     template_name = "secretariat/city_detail.html"
 

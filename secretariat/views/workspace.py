@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from members.models import City, Person
+from members.publiccache import public_page
 from presidency import selectors as presidency_selectors
 from secretariat.enums.workspace import FollowUpState
 from secretariat.forms.workspace import (
@@ -31,6 +32,7 @@ from secretariat.services import workspace as services
 # --- public pages ---------------------------------------------------------------------
 
 
+@public_page
 class NewsListView(TemplateView):
     template_name = "secretariat/news_list.html"
 
@@ -41,6 +43,7 @@ class NewsListView(TemplateView):
         return context
 
 
+@public_page
 class RecommendationListView(TemplateView):
     template_name = "secretariat/recommendation_list.html"
 
@@ -50,6 +53,7 @@ class RecommendationListView(TemplateView):
         return context
 
 
+@public_page
 class RecommendationDetailView(TemplateView):
     template_name = "secretariat/recommendation_detail.html"
 
@@ -75,10 +79,15 @@ def city_follow_ups_context(city: City) -> dict:
 # --- the city dashboard ---------------------------------------------------------------
 
 
+DASHBOARD_RECOMMENDATIONS = 20
+
+
 def dashboard_context(request, city: City) -> dict:
     """The workspace's panels on the city dashboard (announcements, recommendations to
     follow up, and for the president the goals awaiting their agreement)."""
-    recommendations = list(selectors.recommendations_for_city(city))
+    # The most recent ones: the page stays the same size as the years go by; older ones are
+    # on the public list, and their follow-up page stays open.
+    recommendations = list(selectors.recommendations_for_city(city)[:DASHBOARD_RECOMMENDATIONS])
     rows = []
     for recommendation in recommendations:
         mine = recommendation.city_follow_ups[0] if recommendation.city_follow_ups else None
@@ -90,6 +99,7 @@ def dashboard_context(request, city: City) -> dict:
     return {
         "announcements": selectors.announcements_for_city(city)[:20],
         "recommendation_rows": rows,
+        "dashboard_recommendations": DASHBOARD_RECOMMENDATIONS,
         "is_president": is_president,
         "goals_awaiting_president": (
             selectors.goals_awaiting_president(mandate) if is_president else []

@@ -60,7 +60,7 @@ def test_unknown_city_is_404(client, db):
 
 def test_member_list_queries_do_not_grow_with_cities(client, db, django_assert_num_queries):
     url = reverse("secretariat:city-list")
-    with django_assert_num_queries(1) as small:
+    with django_assert_num_queries(2) as small:  # a page of cities and their count
         client.get(url)
     serbia = City.objects.get(slug="belgrade").country
     CityFactory.create_batch(475, country=serbia)
@@ -104,3 +104,23 @@ def test_language_switch_refuses_an_outside_redirect_and_an_unknown_language(cli
 def test_anonymous_public_pages_carry_no_csrf_token(client, db):
     for url in ["/", "/cities/", "/cities/durres/", "/about/"]:
         assert b"csrfmiddlewaretoken" not in client.get(url).content, url
+
+
+def test_member_list_comes_in_pages_that_keep_the_search(client, db, settings):
+    from secretariat.views import public
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    first = client.get("/cities/")
+    assert first.context["total"] == 25
+    assert not first.context["page_obj"].has_other_pages()
+    public.CITIES_PER_PAGE, saved = 10, public.CITIES_PER_PAGE
+    try:
+        page = client.get("/cities/?page=2")
+        found = client.get("/cities/?q=a&page=2")
+    finally:
+        public.CITIES_PER_PAGE = saved
+    assert sum(len(cities) for _, cities in page.context["countries"]) == 10
+    assert page.context["total"] == 25
+    assert "?page=1" in page.content.decode()
+    assert "?page=3" in page.content.decode()
+    assert "?q=a&amp;page=1" in found.content.decode()

@@ -198,3 +198,13 @@ def test_workspace_public_pages_render_in_the_layout(client, name):
 
 def test_unknown_recommendation_is_404(client):
     assert client.get("/recommendations/2025/99/").status_code == 404
+
+
+def test_dashboard_shows_the_most_recent_recommendations_and_links_to_all(mayor_client):
+    from secretariat.views.workspace import DASHBOARD_RECOMMENDATIONS
+
+    for _ in range(DASHBOARD_RECOMMENDATIONS + 2):
+        RecommendationFactory()
+    response = mayor_client.get(reverse("secretariat:dashboard"))
+    assert len(response.context["recommendation_rows"]) == DASHBOARD_RECOMMENDATIONS
+    assert reverse("secretariat:recommendation-list") in response.content.decode()

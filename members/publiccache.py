@@ -1,0 +1,248 @@
+"""Whole-page caching of the public site for anonymous visitors — never stale.
+
+One *data version* for the whole site lives in the cache. Every write to a model of ours
+(save, delete, many-to-many change) bumps it: at once and again after the commit, so a page
+rendered from rows that were not yet committed is never kept. A public page is stored
+together with the version it was rendered under; a visitor gets the stored page only while
+that version is still current, so a member list is never stale after an admission.
+
+The receivers here do nothing but bump the version (STYLE: signals only flush caches). Each
+app connects its own models in ``AppConfig.ready()`` with ``watch(self)``.
+
+Only what is the same for every anonymous visitor is stored: GET requests without a session
+or messages cookie, 200 answers that set no cookie, used no CSRF token, left no message and
+touched no session. Pages are keyed by host, language and full path (query string included),
+carry an ``ETag`` and a ``Last-Modified`` date, and a matching conditional request gets 304.
+The data version must live in a cache every worker shares (Redis in production:
+``CACHE_URL``); with the default per-process memory cache each worker has its own version
+and would not see another worker's writes.
+"""
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable
+from functools import partial, wraps
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils import timezone, translation
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.decorators import method_decorator
+from django.utils.html import escape
+from django.utils.http import http_date
+
+VERSION_KEY = "b40:public:version"
+PAGE_PREFIX = "b40:public:page:"
+# Headers worth keeping with the page; the middleware adds the rest on every answer.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+
+
+def seconds() -> int:
+    """How long a page is kept at most (also bounds pages that depend on the clock)."""
+    return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+
+
+def bump(**_kwargs) -> None:
+    """A new data version: every stored page is out of date from now on."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_changed(**kwargs) -> None:
+    """Receiver for our models' writes: flush now and once more when the write commits."""
+    bump()
+    transaction.on_commit(bump, robust=True)
+
+
+def watch(app_config, *, exclude: tuple[str, ...] = ()) -> None:
+    """Connect the flush to every model of an app (call from its ``AppConfig.ready()``)."""
+    for model in app_config.get_models():
+        if model.__name__ in exclude:
+            continue
+        uid = f"publiccache:{model._meta.label}"
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                data_changed, sender=through, dispatch_uid=f"{uid}:{field.name}", weak=False
+            )
+
+
+def _get_many(keys: list[str]) -> dict:
+    """``cache.get_many``, minus a cost Django's Redis backend pays on every call.
+
+    That backend builds a new ``redis.Redis`` client for each operation (about 0.15 ms, as
+    much as Django takes for a whole trivial request); on the hot path of every cached page
+    we keep one client per process instead (thread-safe: it draws from the same pool). Any
+    other backend, or a change in Django's internals, goes through ``get_many``.
+    """
+    backend = caches["default"]
+    inner = getattr(backend, "_cache", None) if isinstance(backend, RedisCache) else None
+    try:
+        if inner is None or len(inner._servers) != 1:
+            return backend.get_many(keys)
+        client = getattr(inner, "_b40_client", None)
+        if client is None:
+            client = inner._b40_client = inner.get_client()
+        values = client.mget([backend.make_and_validate_key(key) for key in keys])
+        return {
+            k: inner._serializer.loads(v)
+            for k, v in zip(keys, values, strict=True)
+            if v is not None
+        }
+    except AttributeError:  # Django's private names changed: the ordinary way
+        return backend.get_many(keys)
+
+
+def _page_key(request: HttpRequest) -> str:
+    raw = "|".join((request.get_host(), translation.get_language() or "", request.get_full_path()))
+    return PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _anonymous_request(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _same_for_everyone(request: HttpRequest, response: HttpResponse, *, holes: bool) -> bool:
+    """A CSRF token is allowed only on pages that ask for holes (refilled per visitor)."""
+    messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and (holes or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        and not getattr(messages, "_queued_messages", None)
+        and not (session is not None and session.modified)
+    )
+
+
+def _finish(request: HttpRequest, response: HttpResponse, entry: dict):
+    # Logged-in visitors see other content at the same address: caches must ask us again.
+    patch_vary_headers(response, ("Cookie",))
+    if entry["holes"]:  # a form with this visitor's own tokens: nobody keeps it
+        add_never_cache_headers(response)
+        return response
+    patch_cache_control(response, no_cache=True)
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["modified"])
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["modified"], response=response
+    )
+
+
+def _input(name: str) -> re.Pattern:
+    return re.compile(rb'(name="' + re.escape(name.encode()) + rb'" value=")([^"]*)(")')
+
+
+CSRF_INPUT = _input("csrfmiddlewaretoken")
+
+
+def _hole(name: str) -> bytes:
+    return f"\x00b40-hole:{name}\x00".encode()  # a NUL never comes out of a template
+
+
+def _punch_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes | None:
+    """The page with its per-visitor hidden values replaced by holes, or None if it has a
+    CSRF token anywhere but in the hidden inputs we know how to refill."""
+    for name in fresh:
+        content = _input(name).sub(rb"\1" + _hole(name) + rb"\3", content)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        secret = request.META.get("CSRF_COOKIE", "")
+        values = [m.group(2).decode() for m in CSRF_INPUT.finditer(content)]
+        if not values or any(_unmask_cipher_token(v) != secret for v in values):
+            return None
+        content = CSRF_INPUT.sub(rb"\1" + _hole("csrf") + rb"\3", content)
+        if secret.encode() in content:
+            return None
+    return content
+
+
+def _fill_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes:
+    if _hole("csrf") in content:
+        content = content.replace(_hole("csrf"), get_token(request).encode())
+    for name, make in fresh.items():
+        content = content.replace(_hole(name), escape(make()).encode())
+    return content
+
+
+def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
+    fresh = fresh or {}
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if seconds() <= 0 or not _anonymous_request(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        found = _get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY)
+        entry = found.get(key)
+        if entry is not None and entry["version"] == version:
+            content = entry["content"]
+            if entry["holes"]:
+                content = _fill_holes(request, content, fresh)
+            response = HttpResponse(content, status=200)
+            for name, value in entry["headers"]:
+                response[name] = value
+            return _finish(request, response, entry)
+
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)) and not response.is_rendered:
+            response = response.render()
+        if not _same_for_everyone(request, response, holes=bool(fresh)):
+            return response
+        content = response.content
+        holes = bool(fresh) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        if holes:
+            content = _punch_holes(request, content, fresh)
+            if content is None:
+                return response
+        digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
+        entry = {
+            "version": version,
+            "etag": None if holes else f'"{digest}"',
+            "modified": int(timezone.now().timestamp()),  # HTTP dates have whole seconds
+            "headers": [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)],
+            "content": content,
+            "holes": holes,
+        }
+        cache.set(key, entry, timeout=seconds())
+        return _finish(request, response, entry)
+
+    return wrapper
+
+
+def public_page(view=None, *, fresh_inputs: dict[str, Callable[[], str]] | None = None):
+    """Cache a public view (a function or a class-based view) for anonymous visitors.
+
+    ``fresh_inputs`` names hidden inputs that get a new value on every answer (e.g. a signed
+    form token); with it, a form page is cached too: its CSRF token and those inputs are
+    refilled for each visitor, and such a page carries no ETag.
+    """
+
+    def decorate(view):
+        decorator = partial(_cached_view, fresh=fresh_inputs)
+        if isinstance(view, type):
+            return method_decorator(decorator, name="dispatch")(view)
+        return decorator(view)
+
+    return decorate(view) if view is not None else decorate
