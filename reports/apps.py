@@ -7,6 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Annual reports")
 
     def ready(self) -> None:
+        from members import publiccache
+
+        publiccache.watch(self)  # public pages are flushed when a report changes
         # The secretariat's desk (a floor below) shows reports due; it cannot import us.
         from reports.selectors import desk_items
         from secretariat.selectors.workspace import register_desk_item_provider

@@ -5,10 +5,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.generic import ListView
 
+from members.publiccache import public_page
 from reports import rendering, selectors
 from reports.models import AnnualReport
 
 
+@public_page
 class ReportListView(ListView):
     template_name = "reports/annualreport_list.html"
     context_object_name = "reports"
@@ -43,6 +45,7 @@ def csv_response(report: AnnualReport) -> HttpResponse:
     return response
 
 
+@public_page
 def report_detail(request, year: int) -> HttpResponse:
     return html_response(request, _published(year))
 

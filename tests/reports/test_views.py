@@ -93,3 +93,12 @@ def test_report_before_figures_shows_a_note(client, network, staff):
     services.publish_report(report=report, by=staff)
     response = client.get(reverse("reports:report-detail", args=[2025]))
     assert b"have not been generated yet" in response.content
+
+
+def test_publishing_shows_at_once_on_the_cached_list(client, report, staff):
+    url = reverse("reports:report-list")
+    assert b"/reports/2025/" not in client.get(url).content  # now in the page cache
+    services.publish_report(report=report, by=staff)
+    assert b"/reports/2025/" in client.get(url).content  # never a stale list
+    services.unpublish_report(report=report, by=staff)
+    assert b"/reports/2025/" not in client.get(url).content
