@@ -26,7 +26,7 @@ class FoldedSearchMixin:
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "eligible"]
     list_filter = ["eligible"]
     list_editable = ["eligible"]

@@ -30,6 +30,7 @@ class Country(models.Model):
         default=True,
         help_text=_("Cities of eligible countries may apply on the website (rule M2)."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("country")
