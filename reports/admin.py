@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.adminkit import EnglishRequiredAdmin, in_languages
 from presidency.models import Mandate
 from reports import selectors, services, views
 from reports.models import AnnualReport
@@ -53,7 +54,8 @@ class GenerateReportForm(forms.ModelForm):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(SimpleHistoryAdmin):
+class AnnualReportAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+    translated_texts = tuple(TEXT_FIELDS)
     list_display = [
         "year",
         "presiding_city",
@@ -82,7 +84,7 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
             return [(None, {"fields": ["mandate"]})]
         return [
             (_("Generation"), {"fields": STATUS_FIELDS}),
-            (_("Texts written by the secretariat"), {"fields": TEXT_FIELDS}),
+            (_("Texts written by the secretariat"), {"fields": in_languages(*TEXT_FIELDS)}),
             (_("Publication"), {"fields": PUBLICATION_FIELDS}),
         ]
 
@@ -96,7 +98,7 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            super().save_model(request, obj, form, change)  # the three texts only
+            super().save_model(request, obj, form, change)  # the three texts only, in each language
             return
         saved = services.request_report(mandate=form.cleaned_data["mandate"], by=request.user)
         obj.pk = saved.pk

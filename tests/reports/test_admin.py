@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from reports import services
 from reports.enums import ReportState
@@ -62,11 +63,19 @@ def test_texts_are_edited_and_kept_as_history(
     assert page.status_code == 200
     assert b"page</a>" in page.content  # the preview links
     response = admin_client.post(
-        url, {"introduction": "Intro", "highlights": "High", "outlook": "Out"}
+        url,
+        {
+            "introduction_en": "Intro",
+            "introduction_bg": "Увод",
+            "highlights_en": "High",
+            "outlook_en": "Out",
+        },
     )
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.introduction, report.highlights, report.outlook) == ("Intro", "High", "Out")
+    with translation.override("bg"):  # the Bulgarian text, else the English one
+        assert (report.introduction, report.highlights) == ("Увод", "High")
     assert report.state == ReportState.DONE  # the figures are not touched
     assert report.history.first().history_user == staff
 
