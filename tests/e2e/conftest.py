@@ -15,6 +15,7 @@ DATA_MIGRATIONS = [
     "workinggroups.migrations.0006_founding_groups_in_languages",
     "secretariat.migrations.0004_workspace_permissions",
     "presidency.migrations.0005_ballot_attempts",
+    "reports.migrations.0002_report_permissions",
 ]
 
 
