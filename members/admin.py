@@ -43,6 +43,7 @@ class PersonInline(admin.TabularInline):
 @admin.register(City)
 class CityAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_per_page = 50  # a page renders in bounded time, whatever the network's size
+    show_full_result_count = False  # one COUNT(*) of the whole table less per page
     list_display = ["name", "country", "is_founding", "founding_signatory", "joined_on", "status"]
     list_filter = ["status", "is_founding", "country"]
     list_select_related = ["country"]
@@ -62,6 +63,7 @@ class CityAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
     list_per_page = 50  # a page renders in bounded time, whatever the network's size
+    show_full_result_count = False  # one COUNT(*) of the whole table less per page
     list_display = ["name", "role", "city", "position", "email", "started_on", "ended_on"]
     list_filter = ["role", "city__country", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["city"]

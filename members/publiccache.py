@@ -41,9 +41,11 @@ from django.utils.cache import (
 from django.utils.decorators import method_decorator
 from django.utils.html import escape
 from django.utils.http import http_date
+from django.utils.safestring import SafeString, mark_safe
 
 VERSION_KEY = "b40:public:version"
 PAGE_PREFIX = "b40:public:page:"
+FRAGMENT_PREFIX = "b40:fragment:"
 # Headers worth keeping with the page; the middleware adds the rest on every answer.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
@@ -181,6 +183,45 @@ def _fill_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes:
     return content
 
 
+def _current_version(found: dict) -> str:
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY)
+    return version
+
+
+def cached_fragment(
+    request: HttpRequest, *, name: str, parts: tuple, render: Callable[[str], str]
+) -> SafeString:
+    """The HTML of a part of a logged-in page, kept under the data version: never stale.
+
+    ``parts`` must name everything the part depends on besides our models' rows (e.g. the
+    city, the user and their role, the day); the language is added here. ``render`` gets
+    the CSRF token to put in its forms: on a miss it is a hole, stored as such, and every
+    answer fills it with this visitor's own token. A write to any watched model makes
+    every stored part out of date at once, as for the public pages.
+    """
+    if seconds() <= 0:
+        return mark_safe(render(get_token(request)))  # noqa: S308  # nosec B308, B703
+    hole = _hole("csrf").decode()
+    raw = "|".join((name, translation.get_language() or "", *(str(part) for part in parts)))
+    key = FRAGMENT_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    found = _get_many([VERSION_KEY, key])
+    version = _current_version(found)
+    entry = found.get(key)
+    if entry is not None and entry["version"] == version:
+        html = entry["html"]
+    else:
+        # The version was read before the rows: a write meanwhile leaves this entry unused.
+        html = str(render(hole))
+        cache.set(key, {"version": version, "html": html}, timeout=seconds())
+    if hole in html:
+        html = html.replace(hole, get_token(request))
+    return mark_safe(html)  # noqa: S308  # nosec B308, B703: our own template
+
+
 def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
     fresh = fresh or {}
 
@@ -190,11 +231,7 @@ def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
             return view(request, *args, **kwargs)
         key = _page_key(request)
         found = _get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = uuid.uuid4().hex
-            if not cache.add(VERSION_KEY, version, timeout=None):
-                version = cache.get(VERSION_KEY)
+        version = _current_version(found)
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
             content = entry["content"]

@@ -10,6 +10,7 @@ from outbox.models import Mail
 @admin.register(Mail)
 class MailAdmin(admin.ModelAdmin):
     list_per_page = 50  # a page renders in bounded time, whatever the network's size
+    show_full_result_count = False  # one COUNT(*) of the whole table less per page
     list_display = ["subject", "recipients", "kind", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "kind", "created_at"]
     search_fields = ["subject", "to"]

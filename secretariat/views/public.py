@@ -5,13 +5,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members import selectors as member_selectors
 from members.models import City
-from members.publiccache import public_page
+from members.publiccache import cached_fragment, public_page
 from presidency import selectors as presidency_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
@@ -119,7 +121,26 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         city = member_selectors.city_with_people(self.request.user.city.slug)
         context["city"] = city
+        # Small, and it depends on the clock (registration deadline): rendered every time.
         context["presidency_panel"] = presidency_selectors.dashboard_panel(city=city)
-        context["workinggroups_panel"] = group_selectors.dashboard_panel(city=city)
-        context.update(workspace_views.dashboard_context(self.request, city))
+        # The large panels (a form per working group and per recommendation) are kept
+        # rendered until the next write to our models; the day covers the mandate's year.
+        user = self.request.user
+        context["cached_panels"] = cached_fragment(
+            self.request,
+            name="dashboard",
+            parts=(city.pk, user.pk, user.city_role, user.is_active, timezone.localdate()),
+            render=lambda csrf_token: self.render_panels(city, csrf_token),
+        )
         return context
+
+    def render_panels(self, city: City, csrf_token: str) -> str:
+        context = {
+            "city": city,
+            "csrf_token": csrf_token,
+            "workinggroups_panel": group_selectors.dashboard_panel(city=city),
+            **workspace_views.dashboard_context(self.request, city),
+        }
+        return render_to_string(
+            "secretariat/workspace/_dashboard_cached_panels.html", context, request=self.request
+        )

@@ -1,9 +1,14 @@
 """Announcements (rule T3): addressed to all, one working group's cities or chosen cities;
 shown in each addressed city's dashboard and mailed to its contacts through the outbox."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import City
@@ -207,3 +212,29 @@ def test_another_mayor_has_no_announcement_door(client):
     current_mandate_of("tirana")
     client.force_login(CityUserFactory(city=city("edirne")))
     assert client.get(reverse("secretariat:announcement-add")).status_code == 403
+
+
+def test_dashboard_shows_a_new_announcement_at_once(secretariat_user, mayor_client):
+    url = reverse("secretariat:dashboard")
+    with CaptureQueriesContext(connection) as rendered:
+        assert "Summer school" not in mayor_client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        assert "Summer school" not in mayor_client.get(url).content.decode()
+    assert len(kept.captured_queries) < len(rendered.captured_queries)  # the panels were kept
+    post(secretariat_user, title="Summer school", audience=Audience.ALL)
+    assert "Summer school" in mayor_client.get(url).content.decode()
+
+
+def test_kept_dashboard_panels_carry_the_visitors_own_csrf_token(mayor):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(mayor)
+    browser.get(reverse("secretariat:dashboard"))
+    html = browser.get(reverse("secretariat:dashboard")).content.decode()  # the kept panels
+    assert "b40-hole" not in html
+    group = WorkingGroup.objects.get(slug="local-climate-action")
+    join = reverse("workinggroups:group-join", args=[group.slug])
+    form = html[html.index(f'action="{join}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = browser.post(join, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert GroupMembership.objects.filter(group=group, city=mayor.city).exists()
