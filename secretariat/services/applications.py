@@ -121,7 +121,11 @@ def submit_application(
         # The language the form was filled in: later mails to the applicant are written in it.
         language=_supported_language(translation.get_language()),
     )
-    application.full_clean()
+    # The constraints are checked by the insert itself, not again one by one here (each a
+    # savepoint and a query, 15 round trips): the duplicate rule (M3) was checked just above
+    # and a lost race is caught below; the check constraints are about states a new,
+    # consented application is not in.
+    application.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():  # a savepoint: a lost race must not spoil the transaction
             application.save()
@@ -136,7 +140,8 @@ def submit_application(
             {"city_name": _("This city already has an open application.")}
         ) from None
     groups = [group for group in working_groups if group.state == GroupState.ACTIVE]
-    application.working_groups.set(groups)
+    if groups:  # a new application has none yet: nothing to read or remove
+        application.working_groups.add(*groups)
     ApplicationEvent.objects.create(
         application=application,
         from_state="",
