@@ -219,7 +219,7 @@ def cached_fragment(
         cache.set(key, {"version": version, "html": html}, timeout=seconds())
     if hole in html:
         html = html.replace(hole, get_token(request))
-    return mark_safe(html)  # noqa: S308  # nosec B308, B703: our own template
+    return mark_safe(html)  # noqa: S308  # nosec B308, B703
 
 
 def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
