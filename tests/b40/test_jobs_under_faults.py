@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from kombu import pools
 
 from b40.celery_app import app
 from outbox import services
@@ -53,8 +54,9 @@ def services_up(postgres_transactional):
 
 
 def _reset_publisher() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget every broker connection and producer pool, so the next publish (or the eager
+    path, which also takes a producer) builds fresh ones for the current broker URL."""
+    pools.reset()  # closes and empties kombu's global registry; a closed pool left in it breaks
     app._pool = None
     app.amqp._producer_pool = None
 

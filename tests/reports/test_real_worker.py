@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from kombu import pools
 
 from b40.celery_app import app
 from reports import services
@@ -21,8 +22,9 @@ KEYS = (
 
 
 def _reset_publisher() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget every broker connection and producer pool, so the next publish (or the eager
+    path, which also takes a producer) builds fresh ones for the current broker URL."""
+    pools.reset()  # closes and empties kombu's global registry; a closed pool left in it breaks
     app._pool = None
     app.amqp._producer_pool = None
 
