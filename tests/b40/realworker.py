@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,3 +189,62 @@ class Worker:
         text = self.log.read_text()
         self.log.unlink(missing_ok=True)
         return text
+
+
+def _reset_publisher() -> None:
+    """Forget every broker connection and producer pool, so the next publish (or the eager
+    path, which also takes a producer) builds fresh ones for the current broker URL."""
+    from kombu import pools
+
+    from b40.celery_app import app
+
+    pools.reset()  # closes and empties kombu's global registry; a closed pool left in it breaks
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def running_worker(*, database_name: str, queue_prefix: str):
+    """A private Redis, a fake SMTP server and a real worker on the test database; this
+    process publishes to that Redis (not eagerly) until the block ends.
+
+    Yields ``(redis, smtp, worker)``; prints the worker's log at the end.
+    """
+    import pytest
+
+    from b40.celery_app import app
+
+    redis = PrivateRedis()
+    if not redis.binary:
+        pytest.fail("redis-server is needed for the real-worker tests")
+    redis.start()
+    smtp = FakeSMTP()
+    queue = f"{queue_prefix}-{uuid.uuid4().hex[:8]}"
+    keys = (
+        "task_always_eager",
+        "task_default_queue",
+        "broker_url",
+        "broker_write_url",
+        "broker_read_url",
+    )
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        task_always_eager=False,
+        task_default_queue=queue,
+        broker_url=redis.url,
+        broker_write_url=redis.url,
+        broker_read_url=redis.url,
+    )
+    _reset_publisher()
+    worker = Worker(
+        database_name=database_name, broker_url=redis.url, smtp_port=smtp.port, queue=queue
+    )
+    try:
+        yield redis, smtp, worker
+    finally:
+        log = worker.stop()
+        smtp.close()
+        redis.stop()
+        app.conf.update(saved)
+        _reset_publisher()
+        print(log[-3000:])

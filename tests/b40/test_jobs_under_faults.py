@@ -1,64 +1,22 @@
 """Background jobs under faults, with a real worker (RELIABILITY 18, 20, 21)."""
 
 import datetime
-import uuid
 
 import pytest
 from django.db import connection
-from kombu import pools
 
-from b40.celery_app import app
 from outbox import services
 from outbox.enums import MailState
 from outbox.models import Mail
-from tests.b40.realworker import FakeSMTP, PrivateRedis, Worker, wait_for
+from tests.b40.realworker import running_worker, wait_for
 
 
 @pytest.fixture
 def services_up(postgres_transactional):
-    redis = PrivateRedis()
-    if not redis.binary:
-        pytest.fail("redis-server is needed for the real-worker tests")
-    redis.start()
-    smtp = FakeSMTP()
-    queue = f"b40-test-{uuid.uuid4().hex[:8]}"
-    keys = (
-        "task_always_eager",
-        "task_default_queue",
-        "broker_url",
-        "broker_write_url",
-        "broker_read_url",
-    )
-    saved = {k: app.conf[k] for k in keys}
-    app.conf.update(
-        task_always_eager=False,
-        task_default_queue=queue,
-        broker_url=redis.url,
-        broker_write_url=redis.url,
-        broker_read_url=redis.url,
-    )
-    _reset_publisher()  # publish through the private Redis
-    worker = Worker(
-        database_name=connection.settings_dict["NAME"],
-        broker_url=redis.url,
-        smtp_port=smtp.port,
-        queue=queue,
-    )
-    yield redis, smtp, worker
-    log = worker.stop()
-    smtp.close()
-    redis.stop()
-    app.conf.update(saved)
-    _reset_publisher()
-    print(log[-3000:])
-
-
-def _reset_publisher() -> None:
-    """Forget every broker connection and producer pool, so the next publish (or the eager
-    path, which also takes a producer) builds fresh ones for the current broker URL."""
-    pools.reset()  # closes and empties kombu's global registry; a closed pool left in it breaks
-    app._pool = None
-    app.amqp._producer_pool = None
+    with running_worker(
+        database_name=connection.settings_dict["NAME"], queue_prefix="b40-test"
+    ) as running:
+        yield running
 
 
 def _state(mail: Mail) -> str:

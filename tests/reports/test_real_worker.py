@@ -1,64 +1,20 @@
 """The report built by a real Celery worker through Redis (RELIABILITY 18, 19), on PostgreSQL."""
 
-import uuid
-
 import pytest
 from django.db import connection
-from kombu import pools
 
-from b40.celery_app import app
 from reports import services
 from reports.enums import ReportState
 from reports.models import AnnualReport
-from tests.b40.realworker import FakeSMTP, PrivateRedis, Worker, wait_for
-
-KEYS = (
-    "task_always_eager",
-    "task_default_queue",
-    "broker_url",
-    "broker_write_url",
-    "broker_read_url",
-)
-
-
-def _reset_publisher() -> None:
-    """Forget every broker connection and producer pool, so the next publish (or the eager
-    path, which also takes a producer) builds fresh ones for the current broker URL."""
-    pools.reset()  # closes and empties kombu's global registry; a closed pool left in it breaks
-    app._pool = None
-    app.amqp._producer_pool = None
+from tests.b40.realworker import running_worker, wait_for
 
 
 @pytest.fixture
 def worker(postgres_transactional):
-    redis = PrivateRedis()
-    if not redis.binary:
-        pytest.fail("redis-server is needed for the real-worker tests")
-    redis.start()
-    smtp = FakeSMTP()
-    queue = f"b40-reports-{uuid.uuid4().hex[:8]}"
-    saved = {key: app.conf[key] for key in KEYS}
-    app.conf.update(
-        task_always_eager=False,
-        task_default_queue=queue,
-        broker_url=redis.url,
-        broker_write_url=redis.url,
-        broker_read_url=redis.url,
-    )
-    _reset_publisher()
-    process = Worker(
-        database_name=connection.settings_dict["NAME"],
-        broker_url=redis.url,
-        smtp_port=smtp.port,
-        queue=queue,
-    )
-    yield process
-    log = process.stop()
-    smtp.close()
-    redis.stop()
-    app.conf.update(saved)
-    _reset_publisher()
-    print(log[-3000:])
+    with running_worker(
+        database_name=connection.settings_dict["NAME"], queue_prefix="b40-reports"
+    ) as (_redis, _smtp, process):
+        yield process
 
 
 def _state(report: AnnualReport) -> str:
