@@ -1,5 +1,6 @@
 -- wrk script: post the membership form, a new city and a fresh signed form token each time.
--- args: tokens file, country id, csrf secret, origin
+-- args: tokens file, country id, csrf secret, origin, run id (city names differ between runs:
+-- a name posted by an earlier run on the same database is an open application already)
 local threads = 0
 
 function setup(thread)
@@ -9,13 +10,13 @@ end
 
 local tokens = {}
 local counter = 0
-local country, csrf, origin
+local country, csrf, origin, run
 
 function init(args)
   for line in io.lines(args[1]) do
     tokens[#tokens + 1] = line
   end
-  country, csrf, origin = args[2], args[3], args[4]
+  country, csrf, origin, run = args[2], args[3], args[4], args[5]
 end
 
 function request()
@@ -23,10 +24,10 @@ function request()
   local n = counter * 4 + (tid or 1)
   local token = tokens[n % #tokens + 1]
   local body = "csrfmiddlewaretoken=" .. csrf
-    .. "&city_name=Bench+applicant+" .. (tid or 1) .. "-" .. counter
+    .. "&city_name=Bench+applicant+" .. run .. "-" .. (tid or 1) .. "-" .. counter
     .. "&country=" .. country
     .. "&mayor_name=A+Mayor&contact_name=A+Contact&contact_position=Head+of+relations"
-    .. "&contact_email=apply" .. (tid or 1) .. "-" .. counter .. "%40bench.example"
+    .. "&contact_email=apply" .. run .. "-" .. (tid or 1) .. "-" .. counter .. "%40bench.example"
     .. "&contact_phone=%2B90+212+455+1300&website=https%3A%2F%2Fapply.example"
     .. "&population=12000&motivation=We+want+to+join.&consent=on&homepage="
     .. "&form_token=" .. token

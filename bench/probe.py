@@ -16,7 +16,7 @@ def session_cookie(user, *, otp: bool = False) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "members.backends.CityModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if otp:
         from members.otp import enrol_totp
@@ -104,5 +104,18 @@ def main() -> None:
     print(json.dumps({"pages": result, "cookies": cookies, "post": post}))
 
 
+def count_applications(prefix: str) -> None:
+    """Print how many applications a POST run filed (their city names start with prefix)."""
+    django.setup()
+    from secretariat.models import Application
+
+    print(Application.objects.filter(city_name__startswith=prefix).count())
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:2] == ["count"]:
+        count_applications(sys.argv[2])
+    else:
+        main()

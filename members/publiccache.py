@@ -18,15 +18,17 @@ The data version must live in a cache every worker shares (Redis in production:
 and would not see another worker's writes.
 """
 
+import datetime
 import hashlib
+import math
 import re
+import time
 import uuid
 from collections.abc import Callable
 from functools import partial, wraps
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -61,9 +63,15 @@ def bump(**_kwargs) -> None:
 
 
 def data_changed(**kwargs) -> None:
-    """Receiver for our models' writes: flush now and once more when the write commits."""
+    """Receiver for our models' writes: flush now, and once more when the transaction commits
+    (once per transaction, however many rows it writes; a savepoint rolled back takes its
+    flush with it, so the next write schedules one again)."""
     bump()
-    transaction.on_commit(bump, robust=True)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        func is bump for _savepoints, func, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(bump, robust=True)
 
 
 def watch(app_config, *, exclude: tuple[str, ...] = ()) -> None:
@@ -79,32 +87,6 @@ def watch(app_config, *, exclude: tuple[str, ...] = ()) -> None:
             m2m_changed.connect(
                 data_changed, sender=through, dispatch_uid=f"{uid}:{field.name}", weak=False
             )
-
-
-def _get_many(keys: list[str]) -> dict:
-    """``cache.get_many``, minus a cost Django's Redis backend pays on every call.
-
-    That backend builds a new ``redis.Redis`` client for each operation (about 0.15 ms, as
-    much as Django takes for a whole trivial request); on the hot path of every cached page
-    we keep one client per process instead (thread-safe: it draws from the same pool). Any
-    other backend, or a change in Django's internals, goes through ``get_many``.
-    """
-    backend = caches["default"]
-    inner = getattr(backend, "_cache", None) if isinstance(backend, RedisCache) else None
-    try:
-        if inner is None or len(inner._servers) != 1:
-            return backend.get_many(keys)
-        client = getattr(inner, "_b40_client", None)
-        if client is None:
-            client = inner._b40_client = inner.get_client()
-        values = client.mget([backend.make_and_validate_key(key) for key in keys])
-        return {
-            k: inner._serializer.loads(v)
-            for k, v in zip(keys, values, strict=True)
-            if v is not None
-        }
-    except AttributeError:  # Django's private names changed: the ordinary way
-        return backend.get_many(keys)
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -193,30 +175,45 @@ def _current_version(found: dict) -> str:
 
 
 def cached_fragment(
-    request: HttpRequest, *, name: str, parts: tuple, render: Callable[[str], str]
+    request: HttpRequest,
+    *,
+    name: str,
+    parts: tuple,
+    render: Callable[[str], str | tuple[str, datetime.datetime | None]],
 ) -> SafeString:
     """The HTML of a part of a logged-in page, kept under the data version: never stale.
 
     ``parts`` must name everything the part depends on besides our models' rows (e.g. the
     city, the user and their role, the day); the language is added here. ``render`` gets
     the CSRF token to put in its forms: on a miss it is a hole, stored as such, and every
-    answer fills it with this visitor's own token. A write to any watched model makes
-    every stored part out of date at once, as for the public pages.
+    answer fills it with this visitor's own token. It returns the HTML, or the HTML and the
+    moment it stops being true by the clock alone (a deadline it shows), when it is rendered
+    again. A write to any watched model makes every stored part out of date at once, as
+    for the public pages.
     """
     if seconds() <= 0:
-        return mark_safe(render(get_token(request)))  # noqa: S308  # nosec B308, B703
+        html = render(get_token(request))
+        return mark_safe(html[0] if isinstance(html, tuple) else html)  # noqa: S308  # nosec B308, B703
     hole = _hole("csrf").decode()
     raw = "|".join((name, translation.get_language() or "", *(str(part) for part in parts)))
     key = FRAGMENT_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
-    found = _get_many([VERSION_KEY, key])
+    found = cache.get_many([VERSION_KEY, key])
     version = _current_version(found)
     entry = found.get(key)
-    if entry is not None and entry["version"] == version:
+    now = time.time()
+    if entry is not None and entry["version"] == version and now < entry["until"]:
         html = entry["html"]
     else:
         # The version was read before the rows: a write meanwhile leaves this entry unused.
-        html = str(render(hole))
-        cache.set(key, {"version": version, "html": html}, timeout=seconds())
+        rendered = render(hole)
+        html, changes_at = rendered if isinstance(rendered, tuple) else (rendered, None)
+        html = str(html)
+        until = now + seconds()
+        if changes_at is not None:
+            until = min(until, changes_at.timestamp())
+        if until > now:
+            timeout = math.ceil(until - now)
+            cache.set(key, {"version": version, "html": html, "until": until}, timeout=timeout)
     if hole in html:
         html = html.replace(hole, get_token(request))
     return mark_safe(html)  # noqa: S308  # nosec B308, B703
@@ -230,7 +227,7 @@ def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
         if seconds() <= 0 or not _anonymous_request(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
-        found = _get_many([VERSION_KEY, key])
+        found = cache.get_many([VERSION_KEY, key])
         version = _current_version(found)
         entry = found.get(key)
         if entry is not None and entry["version"] == version:

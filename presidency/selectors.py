@@ -196,7 +196,11 @@ def candidacies_of(election: Election) -> QuerySet[Candidacy]:
 
 
 def dashboard_panel(*, city: City) -> dict:
-    """What the city's dashboard shows of the summit and the election (one small panel)."""
+    """What the city's dashboard shows of the summit and the election (one small panel).
+
+    ``changes_at``, when present, is the moment the panel stops being true by the clock alone
+    (the delegation registration closes), for a cache to render it again.
+    """
     summit = upcoming_summit()
     panel: dict = {"summit": summit, "city": city}
     if summit is None:
@@ -204,9 +208,10 @@ def dashboard_panel(*, city: City) -> dict:
     election = election_of(summit)
     panel["election"] = election
     panel["delegation"] = delegation_of(summit=summit, city=city)
-    panel["registration_open"] = bool(
-        summit.registration_deadline and timezone.now() <= summit.registration_deadline
-    )
+    deadline = summit.registration_deadline
+    panel["registration_open"] = bool(deadline and timezone.now() <= deadline)
+    if panel["registration_open"]:
+        panel["changes_at"] = deadline  # the panel shown until then closes registration then
     if election is not None:
         panel["candidacy"] = (
             election.candidacies.filter(city=city).select_related("proposed_by").first()

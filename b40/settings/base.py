@@ -63,7 +63,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login first
-    "django.contrib.auth.backends.ModelBackend",
+    "members.backends.CityModelBackend",  # Django's, reading the user's city with the user
 ]
 
 ROOT_URLCONF = "b40.urls"
@@ -98,6 +98,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://b40")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "b40.cache.RedisCache"  # one client per process, not per call
 
 AUTH_USER_MODEL = "members.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -233,6 +235,9 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = "geolocation=(), camera=(), microphone=()"
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
+if CACHES["default"]["BACKEND"] == "b40.cache.RedisCache":
+    # Read from the shared cache, written through to the database: no query per page view.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

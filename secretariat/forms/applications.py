@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from members.models import phone_validator
@@ -161,12 +162,20 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["form_token"] = new_form_token()
-        if not self.fields["working_groups"].queryset.exists():
-            del self.fields["working_groups"]  # "once working groups exist"
         self.submission_key: uuid.UUID | None = None
-        self.helper = FormHelper()
-        self.helper.form_id = "application-form"
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The layout, built when the form is shown: a valid post never reads the groups."""
+        if (
+            "working_groups" in self.fields
+            and not self.errors.get("working_groups")
+            and not self.fields["working_groups"].queryset.exists()
+        ):
+            del self.fields["working_groups"]  # "once working groups exist"
+        helper = FormHelper()
+        helper.form_id = "application-form"
+        helper.layout = Layout(
             Fieldset(_("The city"), "city_name", "country", "mayor_name", "website", "population"),
             Fieldset(
                 _("The contact person"),
@@ -184,7 +193,8 @@ class ApplicationForm(forms.Form):
             Div("homepage", css_class="honeypot", aria_hidden="true"),
             "form_token",
         )
-        self.helper.add_input(Submit("submit", _("Send the application")))
+        helper.add_input(Submit("submit", _("Send the application")))
+        return helper
 
     def clean(self):
         cleaned = super().clean()

@@ -71,7 +71,6 @@ def validate_new_application(*, name: str, country: Country | None) -> None:
         )
 
 
-@transaction.atomic
 def submit_application(
     *,
     city_name: str,
@@ -93,53 +92,72 @@ def submit_application(
     Returns the application and whether it is new: the same form posted twice (same
     ``submission_key``) returns the first application and writes nothing. The mails are
     recorded here and sent by the outbox after the commit.
+
+    The common case costs few round trips: the duplicate rule is checked once before the
+    insert, the form's own application is looked for only when that check fails, and the
+    unique columns and constraints are checked by the insert itself (one transaction, no
+    savepoint) — a lost race or a second post is sorted out after the rollback.
     """
-    if submission_key is not None:
-        existing = Application.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing, False
     if not consent:
         raise ValidationError(
             {"consent": _("The secretariat needs your consent to handle the application.")}
         )
-    validate_new_application(name=city_name, country=country)
-    application = Application(
-        reference=new_reference(),
-        token=secrets.token_urlsafe(32),
-        submission_key=submission_key or uuid.uuid4(),
-        city_name=city_name.strip(),
-        country=country,
-        mayor_name=mayor_name.strip(),
-        contact_name=contact_name.strip(),
-        contact_position=contact_position.strip(),
-        contact_email=contact_email.strip(),
-        contact_phone=contact_phone.strip(),
-        website=website.strip(),
-        population=population,
-        motivation=motivation.strip(),
-        consent=consent,
-        # The language the form was filled in: later mails to the applicant are written in it.
-        language=_supported_language(translation.get_language()),
-    )
-    # The constraints are checked by the insert itself, not again one by one here (each a
-    # savepoint and a query, 15 round trips): the duplicate rule (M3) was checked just above
-    # and a lost race is caught below; the check constraints are about states a new,
-    # consented application is not in.
-    application.full_clean(validate_constraints=False)
     try:
-        with transaction.atomic():  # a savepoint: a lost race must not spoil the transaction
-            application.save()
-    except IntegrityError:
-        # A parallel post of the same form won the race: answer with its application.
-        if submission_key is not None:
-            existing = Application.objects.filter(submission_key=submission_key).first()
+        validate_new_application(name=city_name, country=country)
+    except ValidationError:
+        existing = _filed_with(submission_key)  # the same form, posted again
+        if existing is not None:
+            return existing, False
+        raise
+    groups = [group for group in working_groups if group.state == GroupState.ACTIVE]
+    for _attempt in range(3):
+        application = Application(
+            reference=new_reference(),
+            token=secrets.token_urlsafe(32),
+            submission_key=submission_key or uuid.uuid4(),
+            city_name=city_name.strip(),
+            country=country,
+            mayor_name=mayor_name.strip(),
+            contact_name=contact_name.strip(),
+            contact_position=contact_position.strip(),
+            contact_email=contact_email.strip(),
+            contact_phone=contact_phone.strip(),
+            website=website.strip(),
+            population=population,
+            motivation=motivation.strip(),
+            consent=consent,
+            # The form's language: later mails to the applicant are written in it.
+            language=_supported_language(translation.get_language()),
+        )
+        # The fields' formats; the country was read by the form, the unique columns and the
+        # constraints (M3's duplicate rule, the states) are the insert's to check.
+        application.full_clean(
+            exclude=["country"], validate_unique=False, validate_constraints=False
+        )
+        try:
+            with transaction.atomic():
+                _record_submission(application, groups)
+        except IntegrityError:
+            existing = _filed_with(submission_key)  # a parallel post of the same form won
             if existing is not None:
                 return existing, False
-        # Otherwise another application of the same city was filed at the same moment.
-        raise ValidationError(
-            {"city_name": _("This city already has an open application.")}
-        ) from None
-    groups = [group for group in working_groups if group.state == GroupState.ACTIVE]
+            if selectors.has_open_application(name=city_name, country=country):
+                raise ValidationError(
+                    {"city_name": _("This city already has an open application.")}
+                ) from None
+            continue  # a reference or token drawn twice (one in a billion): draw again
+        return application, True
+    raise RuntimeError("could not draw a unique application reference")
+
+
+def _filed_with(submission_key: uuid.UUID | None) -> Application | None:
+    if submission_key is None:
+        return None
+    return Application.objects.filter(submission_key=submission_key).first()
+
+
+def _record_submission(application: Application, groups: list[WorkingGroup]) -> None:
+    application.save()
     if groups:  # a new application has none yet: nothing to read or remove
         application.working_groups.add(*groups)
     ApplicationEvent.objects.create(
@@ -166,11 +184,10 @@ def submit_application(
         queue_mail(
             to=[settings.SECRETARIAT_EMAIL],
             subject=_("New membership application: %(city)s (%(country)s)")
-            % {"city": application.city_name, "country": country.local_name},
+            % {"city": application.city_name, "country": application.country.local_name},
             body=render_to_string("secretariat/mail/application_notice.txt", context),
             kind="application-notice",
         )
-    return application, True
 
 
 def _supported_language(code: str | None) -> str:

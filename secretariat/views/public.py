@@ -1,10 +1,13 @@
 """The public website the secretariat maintains (rule T3) and the city's dashboard."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -111,36 +114,35 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.city_id:
             if request.user.is_staff:
-                from django.shortcuts import redirect
-
                 return redirect("admin:index")
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        city = member_selectors.city_with_people(self.request.user.city.slug)
-        context["city"] = city
-        # Small, and it depends on the clock (registration deadline): rendered every time.
-        context["presidency_panel"] = presidency_selectors.dashboard_panel(city=city)
-        # The large panels (a form per working group and per recommendation) are kept
-        # rendered until the next write to our models; the day covers the mandate's year.
         user = self.request.user
-        context["cached_panels"] = cached_fragment(
+        context["city"] = user.city
+        # The content is kept rendered until the next write to our models (or the moment a
+        # deadline it shows passes); the parts name what else it depends on.
+        context["dashboard"] = cached_fragment(
             self.request,
             name="dashboard",
-            parts=(city.pk, user.pk, user.city_role, user.is_active, timezone.localdate()),
-            render=lambda csrf_token: self.render_panels(city, csrf_token),
+            parts=(user.city_id, user.pk, user.city_role, user.is_active, timezone.localdate()),
+            render=self.render_content,
         )
         return context
 
-    def render_panels(self, city: City, csrf_token: str) -> str:
+    def render_content(self, csrf_token: str) -> tuple[str, datetime.datetime | None]:
+        city = member_selectors.city_with_people(self.request.user.city.slug)
+        presidency_panel = presidency_selectors.dashboard_panel(city=city)
         context = {
             "city": city,
             "csrf_token": csrf_token,
+            "presidency_panel": presidency_panel,
             "workinggroups_panel": group_selectors.dashboard_panel(city=city),
             **workspace_views.dashboard_context(self.request, city),
         }
-        return render_to_string(
-            "secretariat/workspace/_dashboard_cached_panels.html", context, request=self.request
+        html = render_to_string(
+            "secretariat/workspace/_dashboard_content.html", context, request=self.request
         )
+        return html, presidency_panel.get("changes_at")

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import add_message, constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client
@@ -245,8 +246,23 @@ def test_an_application_alone_does_not_flush_the_public_pages(db):
     assert _version() == before
 
 
-def test_fast_read_agrees_with_the_cache_whatever_its_backend(db):
-    cache.set("a", {"content": b"x"})
-    cache.set("b", 2)
-    keys = ["a", "b", "missing"]
-    assert publiccache._get_many(keys) == cache.get_many(keys) == {"a": {"content": b"x"}, "b": 2}
+def test_the_redis_backend_keeps_one_client_per_process():
+    from b40.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/9", {})
+    assert backend._cache.get_client() is backend._cache.get_client()  # no connection needed
+    assert backend._cache.get_client(write=True) is backend._cache.get_client()
+
+
+def test_a_transaction_flushes_once_more_at_its_commit_however_many_rows_it_writes(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    original = publiccache.bump
+    monkeypatch.setattr(publiccache, "bump", lambda **kw: (calls.append(1), original()))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for code in ("X1", "X2", "X3"):
+            Country.objects.create(code=code, name=f"Country {code}")
+        at_writes = len(calls)
+        assert at_writes >= 3  # at each write (a country's history row is one more)
+    assert len(calls) == at_writes + 1  # and once more at the commit

@@ -159,3 +159,49 @@ def test_desk_lists_applications_overdue_groups_and_open_elections(secretariat_c
     assert applications.context["cl"].result_count == 2
     groups = secretariat_client.get(items[1].url)
     assert groups.context["cl"].result_count == 1
+
+
+# --- the dashboard kept rendered (issue 9) ---------------------------------------------
+
+
+def test_dashboard_is_kept_rendered_and_asks_little_of_the_database(
+    mayor_client, django_assert_max_num_queries
+):
+    from tests.factories import AnnouncementFactory, PersonFactory
+
+    url = reverse("secretariat:dashboard")
+    mayor_client.get(url)
+    with django_assert_max_num_queries(3):  # the session, the user with the city, savepoints
+        kept = mayor_client.get(url)
+    for n in range(5):  # more rows: the kept page still asks the same
+        PersonFactory(city=City.objects.get(slug="tirana"), name=f"Extra contact {n}")
+        AnnouncementFactory(title=f"Extra news {n}")
+    first = mayor_client.get(url)
+    assert "Extra contact 4" in first.content.decode()
+    with django_assert_max_num_queries(3):
+        again = mayor_client.get(url)
+    assert again.content.decode().count("<strong>Extra contact") == 5
+    assert kept.status_code == again.status_code == 200
+
+
+def test_kept_dashboard_closes_the_registration_when_its_deadline_passes(mayor_client, monkeypatch):
+    from members import publiccache
+
+    now = timezone.now()
+    deadline = now + datetime.timedelta(hours=2)
+    Summit.objects.all().delete()
+    Summit.objects.create(
+        year=now.year + 1,
+        host_city=City.objects.get(slug="athens"),
+        starts_on=timezone.localdate() + datetime.timedelta(days=30),
+        ends_on=timezone.localdate() + datetime.timedelta(days=31),
+        venue="Town hall",
+        registration_deadline=deadline,
+    )
+    url = reverse("secretariat:dashboard")
+    assert "Register the delegation" in mayor_client.get(url).content.decode()
+    assert "Register the delegation" in mayor_client.get(url).content.decode()  # kept
+    later = deadline + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(publiccache.time, "time", later.timestamp)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Register the delegation" not in mayor_client.get(url).content.decode()
