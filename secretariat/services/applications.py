@@ -38,8 +38,13 @@ def status_link(application: Application) -> str:
     return f"{settings.SITE_URL}{application.get_status_url()}"
 
 
-def validate_new_application(*, name: str, country: Country | None) -> None:
-    """The rules a new application must meet beyond its fields' formats (rules M2, M3)."""
+def validate_new_application(
+    *, name: str, country: Country | None, check_open: bool = True
+) -> None:
+    """The rules a new application must meet beyond its fields' formats (rules M2, M3).
+
+    ``check_open=False`` leaves the one-open-application rule to the insert that follows
+    (the constraint ``secretariat_application_one_open_per_city``)."""
     if country is None:
         return
     if not country.eligible:
@@ -60,7 +65,7 @@ def validate_new_application(*, name: str, country: Country | None) -> None:
         raise ValidationError(
             {"city_name": _("%(city)s is already a member of the network.") % {"city": city.name}}
         )
-    if selectors.has_open_application(name=name, country=country):
+    if check_open and selectors.has_open_application(name=name, country=country):
         raise ValidationError(
             {
                 "city_name": _(
@@ -93,17 +98,18 @@ def submit_application(
     ``submission_key``) returns the first application and writes nothing. The mails are
     recorded here and sent by the outbox after the commit.
 
-    The common case costs few round trips: the duplicate rule is checked once before the
-    insert, the form's own application is looked for only when that check fails, and the
-    unique columns and constraints are checked by the insert itself (one transaction, no
-    savepoint) — a lost race or a second post is sorted out after the rollback.
+    The common case costs few round trips: the rules are checked before the insert except
+    the one-open-application rule, which the insert checks (its constraint) together with
+    the unique columns, in one transaction without a savepoint; a second post of the same
+    form or a duplicate is told apart after the rollback, and the form's own application
+    is looked for only then.
     """
     if not consent:
         raise ValidationError(
             {"consent": _("The secretariat needs your consent to handle the application.")}
         )
     try:
-        validate_new_application(name=city_name, country=country)
+        validate_new_application(name=city_name, country=country, check_open=False)
     except ValidationError:
         existing = _filed_with(submission_key)  # the same form, posted again
         if existing is not None:
