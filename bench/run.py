@@ -82,6 +82,8 @@ def wrk(
         "--latency",
         "-H",
         "X-Forwarded-Proto: https",
+        "-H",  # as every browser asks
+        "Accept-Encoding: gzip, deflate, br",
     ]
     if cookie:
         args += ["-H", f"Cookie: sessionid={cookie}"]

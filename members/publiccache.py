@@ -13,6 +13,8 @@ Only what is the same for every anonymous visitor is stored: GET requests withou
 or messages cookie, 200 answers that set no cookie, used no CSRF token, left no message and
 touched no session. Pages are keyed by host, language and full path (query string included),
 carry an ``ETag`` and a ``Last-Modified`` date, and a matching conditional request gets 304.
+A page is compressed once when it is stored, and sent compressed to browsers that accept
+gzip (never a page with a CSRF token in it).
 The data version must live in a cache every worker shares (Redis in production:
 ``CACHE_URL``); with the default per-process memory cache each worker has its own version
 and would not see another worker's writes.
@@ -44,6 +46,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import compress_string
 
 VERSION_KEY = "b40:public:version"
 PAGE_PREFIX = "b40:public:page:"
@@ -116,6 +119,19 @@ def _same_for_everyone(request: HttpRequest, response: HttpResponse, *, holes: b
     )
 
 
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+GZIP_MIN_BYTES = 1024  # smaller pages gain nothing worth a header
+
+
+def _gzipped(content: bytes, holes: bool) -> bytes | None:
+    """The page compressed once, when it is stored, or None. Never a page with holes: a
+    compressed page carrying a secret (a CSRF token) would open it to BREACH."""
+    if holes or len(content) < GZIP_MIN_BYTES:
+        return None
+    compressed = compress_string(content)
+    return compressed if len(compressed) < len(content) else None
+
+
 def _finish(request: HttpRequest, response: HttpResponse, entry: dict):
     # Logged-in visitors see other content at the same address: caches must ask us again.
     patch_vary_headers(response, ("Cookie",))
@@ -123,10 +139,18 @@ def _finish(request: HttpRequest, response: HttpResponse, entry: dict):
         add_never_cache_headers(response)
         return response
     patch_cache_control(response, no_cache=True)
-    response["ETag"] = entry["etag"]
+    etag = entry["etag"]
+    if entry.get("gzip") is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            # Stored compressed, sent as it is (GZipMiddleware would compress every time).
+            response.content = entry["gzip"]
+            response["Content-Encoding"] = "gzip"
+            etag = f"W/{etag}"  # the same page, another encoding (as GZipMiddleware says)
+    response["ETag"] = etag
     response["Last-Modified"] = http_date(entry["modified"])
     return get_conditional_response(
-        request, etag=entry["etag"], last_modified=entry["modified"], response=response
+        request, etag=etag, last_modified=entry["modified"], response=response
     )
 
 
@@ -257,6 +281,7 @@ def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
             "modified": int(timezone.now().timestamp()),  # HTTP dates have whole seconds
             "headers": [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)],
             "content": content,
+            "gzip": _gzipped(content, holes),
             "holes": holes,
         }
         cache.set(key, entry, timeout=seconds())

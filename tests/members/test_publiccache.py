@@ -266,3 +266,24 @@ def test_a_transaction_flushes_once_more_at_its_commit_however_many_rows_it_writ
         at_writes = len(calls)
         assert at_writes >= 3  # at each write (a country's history row is one more)
     assert len(calls) == at_writes + 1  # and once more at the commit
+
+
+def test_a_stored_page_is_sent_compressed_to_a_browser_that_accepts_it(db, client):
+    import gzip
+
+    plain = client.get("/cities/")  # stored now
+    assert plain.get("Content-Encoding") is None
+    packed = client.get("/cities/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert packed["ETag"] == f"W/{plain['ETag']}"
+    again = client.get("/cities/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_form_page_with_a_csrf_token_is_never_compressed(db, client):
+    client.get("/apply/")
+    page = client.get("/apply/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page.get("Content-Encoding") is None  # a secret in a compressed page: BREACH
+    assert b"csrfmiddlewaretoken" in page.content
