@@ -29,7 +29,11 @@ class Mail(models.Model):
         verbose_name = _("mail")
         verbose_name_plural = _("mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "created_at"], name="outbox_mail_state_created")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="outbox_mail_state_created"),
+            # The admin's list, newest first: without it every page sorts the whole table.
+            models.Index(fields=["-created_at", "-id"], name="outbox_mail_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
