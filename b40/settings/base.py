@@ -99,7 +99,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://b40")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "b40.cache.RedisCache"  # one client per process, not per call
+    # One client per process, and an outage answered as a miss (b40/cache.py); short
+    # timeouts, so that a hung Redis slows pages down by a second, not for ever.
+    CACHES["default"]["BACKEND"] = "b40.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+# Without the cache the form's rate limit cannot count: let posts through (the honeypot and
+# the minimum fill time still stand) rather than refuse every applicant.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_USER_MODEL = "members.User"
 AUTH_PASSWORD_VALIDATORS = [
