@@ -142,7 +142,7 @@ def cached_changelist(model_admin, view: Callable) -> Callable:
         if not model_admin.has_view_or_change_permission(request):
             raise PermissionDenied  # as the view itself does, before it reads a row
         key = _page_key(request, permissions)
-        entry = cache.get(key)
+        entry = publiccache.get_many([key]).get(key)
         if entry is not None and entry["version"] == version:
             response = HttpResponse(publiccache.fill_holes(request, entry["content"], {}))
             for name, value in entry["headers"]:
