@@ -1,7 +1,8 @@
 """Rendered admin change lists, kept under an *admin data version* — never stale.
 
 A change list is the same page for as long as no row anywhere changes: every model write
-in the project (save, delete, many-to-many change) bumps the admin version, once when the
+in the project (save, delete, many-to-many change; sessions, login attempts, beat's
+schedule and the admin's log excepted) bumps the admin version, once when the
 first write of a transaction happens and once more when it commits; writes that send no
 signal (``QuerySet.update()``, ``bulk_create``) call ``rows_changed()`` themselves. It is a
 version of its own, so that mail going out does not flush the public pages
@@ -24,6 +25,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -67,16 +69,29 @@ def rows_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def _model_changed(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    if kwargs.get("action", "post_").startswith("pre_"):
-        return  # m2m_changed: the post_ signal of the same change follows
-    if sender._meta.app_label not in UNWATCHED_APPS:
+    if not kwargs.get("action", "post_").startswith("pre_"):  # m2m: post_ follows pre_
         rows_changed(using=using)
 
 
 def connect() -> None:
-    """Bump on every model's writes (called once from ``MembersConfig.ready()``)."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_model_changed, dispatch_uid=f"admincache:{id(signal)}", weak=False)
+    """Bump on the writes of every model but the unwatched (from ``MembersConfig.ready()``).
+
+    Per model rather than one receiver for all senders: a model with no receiver keeps
+    Django's fast delete (``clearsessions`` deletes sessions in one query).
+    """
+    for model in apps.get_models():
+        if model._meta.app_label in UNWATCHED_APPS:
+            continue
+        uid = f"admincache:{model._meta.label}"
+        post_save.connect(_model_changed, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(_model_changed, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _model_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}:{field.name}",
+                weak=False,
+            )
 
 
 def _messages_waiting(request: HttpRequest) -> bool:
