@@ -20,6 +20,7 @@ floor 0 (outbox) cannot import this module, the project level can.
 """
 
 import hashlib
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -41,12 +42,20 @@ PAGE_PREFIX = "b40:admin:page:"
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 # Rows that no change list of ours shows, written on logins, lockouts and beat ticks.
 UNWATCHED_APPS = frozenset({"sessions", "axes", "django_celery_beat", "admin"})
+logger = logging.getLogger(__name__)
 _read = threading.local()  # whether this thread read a change list since it last bumped
 
 
 def bump() -> None:
-    """A new admin version: every stored change list is out of date from now on."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """A new admin version: every stored change list is out of date from now on.
+
+    A cache error does not fail the write that asked for it (a mail already sent must be
+    recorded as sent): it is logged, and a list may then be stale for ``seconds()`` at most.
+    """
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        logger.exception("the admin's data version could not be bumped")
 
 
 def rows_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:

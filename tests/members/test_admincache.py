@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from members import admincache
 from members.models import City
+from outbox.enums import MailState
+from outbox.models import Mail
 from tests.factories import CityFactory, SecretariatUserFactory, UserFactory, WorkingGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +194,18 @@ def test_off_when_the_cache_seconds_are_zero(staff, settings, monkeypatch):
     monkeypatch.setattr(admincache.publiccache, "get_many", pytest.fail)  # never asked
     client.get(CITIES)
     assert not _get(client)[1]
+
+
+def test_a_cache_error_does_not_fail_the_write(monkeypatch, caplog):
+    """A mail recorded as sent stays recorded when the cache is down (outbox is watched by
+    the admin's cache only)."""
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(admincache.cache, "set", broken)
+    mail = Mail.objects.create(to=["mayor@example.org"], subject="Hello", body="Hi")
+    mail.state = MailState.SENT
+    mail.save()
+    assert Mail.objects.get().state == MailState.SENT
+    assert "could not be bumped" in caplog.text
