@@ -159,10 +159,14 @@ def cached_changelist(model_admin, view: Callable) -> Callable:
             or _messages_waiting(request)
         ):
             return view(request, extra_context)
-        found = publiccache.get_many([VERSION_KEY, _permissions_key(request.user.pk)])
+        try:
+            found = publiccache.get_many([VERSION_KEY, _permissions_key(request.user.pk)])
+            version = publiccache.current_version(found, VERSION_KEY)
+            permissions = _permissions(request, found, version)
+        except Exception:  # the cache is down: the admin still works, uncached
+            logger.exception("the admin's cache could not be read")
+            return view(request, extra_context)
         _read.since_bump = True
-        version = publiccache.current_version(found, VERSION_KEY)
-        permissions = _permissions(request, found, version)
         if not model_admin.has_view_or_change_permission(request):
             raise PermissionDenied  # as the view itself does, before it reads a row
         key = _page_key(request, permissions)

@@ -209,3 +209,15 @@ def test_a_cache_error_does_not_fail_the_write(monkeypatch, caplog):
     mail.save()
     assert Mail.objects.get().state == MailState.SENT
     assert "could not be bumped" in caplog.text
+
+
+def test_the_lists_work_uncached_when_the_cache_is_down(staff, monkeypatch, caplog):
+    client = _client(staff)
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(admincache.publiccache, "get_many", broken)
+    response, cached = _get(client)
+    assert response.status_code == 200 and not cached
+    assert "could not be read" in caplog.text
