@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Member cities")
 
     def ready(self) -> None:
-        from members import publiccache
+        from members import admincache, publiccache
 
         publiccache.watch(self, exclude=("User",))  # public pages are flushed when our rows change
+        admincache.connect()  # the admin's change lists, when any row changes

@@ -105,14 +105,21 @@ def _anonymous_request(request: HttpRequest) -> bool:
     )
 
 
-def _same_for_everyone(request: HttpRequest, response: HttpResponse, *, holes: bool) -> bool:
-    """A CSRF token is allowed only on pages that ask for holes (refilled per visitor)."""
+def same_for_everyone(
+    request: HttpRequest, response: HttpResponse, *, holes: bool, csrf_cookie: bool = False
+) -> bool:
+    """A CSRF token is allowed only on pages that ask for holes (refilled per visitor).
+
+    ``csrf_cookie``: the view may have set the CSRF cookie itself (a ``csrf_protect`` view
+    does on render); refilling the holes sets it again for each visitor.
+    """
     messages = getattr(request, "_messages", None)
     session = getattr(request, "session", None)
+    cookies = set(response.cookies) - ({settings.CSRF_COOKIE_NAME} if csrf_cookie else set())
     return (
         response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        and not cookies
         and (holes or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         and not getattr(messages, "_queued_messages", None)
         and not (session is not None and session.modified)
@@ -165,12 +172,20 @@ def _hole(name: str) -> bytes:
     return f"\x00b40-hole:{name}\x00".encode()  # a NUL never comes out of a template
 
 
-def _punch_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes | None:
+def punch_holes(
+    request: HttpRequest, content: bytes, fresh: dict, *, csrf: bool | None = None
+) -> bytes | None:
     """The page with its per-visitor hidden values replaced by holes, or None if it has a
-    CSRF token anywhere but in the hidden inputs we know how to refill."""
+    CSRF token anywhere but in the hidden inputs we know how to refill.
+
+    ``csrf``: whether the page used the CSRF token; by default, whether the request still
+    has to set the CSRF cookie (true after ``get_token`` until a ``csrf_protect`` view sets it).
+    """
     for name in fresh:
         content = _input(name).sub(rb"\1" + _hole(name) + rb"\3", content)
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    if csrf is None:
+        csrf = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+    if csrf:
         secret = request.META.get("CSRF_COOKIE", "")
         values = [m.group(2).decode() for m in CSRF_INPUT.finditer(content)]
         if not values or any(_unmask_cipher_token(v) != secret for v in values):
@@ -181,7 +196,7 @@ def _punch_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes | N
     return content
 
 
-def _fill_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes:
+def fill_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes:
     if _hole("csrf") in content:
         content = content.replace(_hole("csrf"), get_token(request).encode())
     for name, make in fresh.items():
@@ -189,12 +204,13 @@ def _fill_holes(request: HttpRequest, content: bytes, fresh: dict) -> bytes:
     return content
 
 
-def _current_version(found: dict) -> str:
-    version = found.get(VERSION_KEY)
+def current_version(found: dict, key: str = VERSION_KEY) -> str:
+    """The data version under ``key`` as read by ``get_many``; a new one if none is set."""
+    version = found.get(key)
     if version is None:
         version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY)
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key)
     return version
 
 
@@ -222,7 +238,7 @@ def cached_fragment(
     raw = "|".join((name, translation.get_language() or "", *(str(part) for part in parts)))
     key = FRAGMENT_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     found = cache.get_many([VERSION_KEY, key])
-    version = _current_version(found)
+    version = current_version(found)
     entry = found.get(key)
     now = time.time()
     if entry is not None and entry["version"] == version and now < entry["until"]:
@@ -252,12 +268,12 @@ def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
             return view(request, *args, **kwargs)
         key = _page_key(request)
         found = cache.get_many([VERSION_KEY, key])
-        version = _current_version(found)
+        version = current_version(found)
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
             content = entry["content"]
             if entry["holes"]:
-                content = _fill_holes(request, content, fresh)
+                content = fill_holes(request, content, fresh)
             response = HttpResponse(content, status=200)
             for name, value in entry["headers"]:
                 response[name] = value
@@ -266,12 +282,12 @@ def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)) and not response.is_rendered:
             response = response.render()
-        if not _same_for_everyone(request, response, holes=bool(fresh)):
+        if not same_for_everyone(request, response, holes=bool(fresh)):
             return response
         content = response.content
         holes = bool(fresh) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         if holes:
-            content = _punch_holes(request, content, fresh)
+            content = punch_holes(request, content, fresh)
             if content is None:
                 return response
         digest = hashlib.md5(content, usedforsecurity=False).hexdigest()

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import admincache
 from members.models import User
 from presidency.models import Mandate
 from reports import selectors
@@ -108,7 +109,7 @@ def requeue_stale(*, now: datetime.datetime | None = None) -> int:
 def claim(*, report_id: int, now: datetime.datetime) -> bool:
     """Take the report's lease in one conditional UPDATE: of two copies that try at once,
     exactly one succeeds (RELIABILITY 19)."""
-    return bool(
+    claimed = bool(
         AnnualReport.objects.filter(pk=report_id)
         .filter(_lease_free(now))
         .update(
@@ -121,6 +122,9 @@ def claim(*, report_id: int, now: datetime.datetime) -> bool:
             attempts=F("attempts") + 1,
         )
     )
+    if claimed:
+        admincache.rows_changed()  # update() sends no signal
+    return claimed
 
 
 def build_report(*, report_id: int, now: datetime.datetime | None = None) -> Outcome:
@@ -140,6 +144,7 @@ def build_report(*, report_id: int, now: datetime.datetime | None = None) -> Out
         AnnualReport.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
             progress=percent, step=step, heartbeat_at=timezone.now()
         )
+        admincache.rows_changed()  # the admin's list shows the progress
 
     try:
         figures = selectors.compute_figures(report.mandate, now=now, progress=progress)
@@ -149,6 +154,7 @@ def build_report(*, report_id: int, now: datetime.datetime | None = None) -> Out
             error=f"{type(exc).__name__}: {exc}"[:2000],
             heartbeat_at=None,
         )
+        admincache.rows_changed()
         raise
     with transaction.atomic():
         report = AnnualReport.objects.select_for_update().get(pk=report_id)

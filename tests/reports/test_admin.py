@@ -138,3 +138,23 @@ def test_the_desk_lists_reports_due_and_links_to_generating_one(secretariat_clie
     items = [i for i in desk_items(datetime.date(2026, 11, 28)) if "(rule G2)" in i.label]
     assert [i.label for i in items] == ["The annual report of 2023 is due (rule G2)"]
     assert secretariat_client.get(items[0].url).status_code == 200
+
+
+def test_progress_written_by_update_shows_at_once_in_the_cached_list(
+    admin_client, network, monkeypatch, settings
+):
+    settings.PUBLIC_CACHE_SECONDS = 300  # the admin's cache of change lists on
+    report = services.request_report(mandate=network)
+    admin_client.get(reverse(CHANGELIST))
+    assert b'<progress max="100" value="0">' in admin_client.get(reverse(CHANGELIST)).content
+
+    def compute_figures(mandate, *, now, progress):
+        progress(40, "groups")
+        raise RuntimeError("the builder died")
+
+    monkeypatch.setattr(services.selectors, "compute_figures", compute_figures)
+    with pytest.raises(RuntimeError):
+        services.build_report(report_id=report.pk)  # claim, progress and failure: update()
+    page = admin_client.get(reverse(CHANGELIST)).content
+    assert b'<progress max="100" value="40">' in page
+    assert AnnualReport.objects.get().state == ReportState.FAILED

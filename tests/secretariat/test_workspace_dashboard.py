@@ -153,12 +153,13 @@ def test_desk_lists_applications_overdue_groups_and_open_elections(secretariat_c
     assert "2 membership applications wait for a decision" in labels
     assert "1 working group is overdue for its quarterly meeting (rule W3)" in labels
     assert any(label.endswith("Candidacy period open") for label in labels)
-    for item in items:  # every item links to a page that opens, filtered
-        assert secretariat_client.get(item.url).status_code == 200, item.url
-    applications = secretariat_client.get(items[0].url)
-    assert applications.context["cl"].result_count == 2
-    groups = secretariat_client.get(items[1].url)
-    assert groups.context["cl"].result_count == 1
+    # Every item links to a page that opens, filtered. Each asked once: a second answer
+    # may come from the admin's cache of change lists, which has no template context.
+    pages = {item.url: secretariat_client.get(item.url) for item in items}
+    for url, page in pages.items():
+        assert page.status_code == 200, url
+    assert pages[items[0].url].context["cl"].result_count == 2
+    assert pages[items[1].url].context["cl"].result_count == 1
 
 
 # --- the dashboard kept rendered (issue 9) ---------------------------------------------
