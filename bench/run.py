@@ -5,10 +5,10 @@ second process on loopback, one table (and a JSON file) of what each page does.
     python -m bench.run --db sqlite # the embedded default
 
 The database name comes from --database or BENCH_DATABASE (default b40_bench), the shared
-cache from --cache-url or BENCH_CACHE_URL (default redis://127.0.0.1:6379/1): the public
+cache from --cache-url or BENCH_CACHE_URL (default redis://127.0.0.1:6379/11): the public
 pages' cache, the sessions and the form's rate limit live there, shared by the gunicorn
 workers as in production. As in production, mail is handed to a Celery broker
-(--broker-url or BENCH_BROKER_URL, default redis://127.0.0.1:6379/2) rather than sent inside
+(--broker-url or BENCH_BROKER_URL, default redis://127.0.0.1:6379/12) rather than sent inside
 the request; no worker consumes it during the run, and the queue is purged at the end, so
 mail goes nowhere. The settings are the production ones through bench/settings.py, which
 only lets the environment relax the membership form's bot guards for the POST run
@@ -141,10 +141,10 @@ def main() -> None:
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "b40_bench"))
     parser.add_argument(
-        "--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1")
+        "--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11")
     )
     parser.add_argument(
-        "--broker-url", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/2")
+        "--broker-url", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
