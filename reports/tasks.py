@@ -45,3 +45,31 @@ def request_due_reports() -> int:
     requeued = services.requeue_stale()
     logger.info("reports: %s requested, %s re-queued", len(requested), requeued)
     return len(requested)
+
+
+@shared_task(
+    name="reports.render_report_pdfs",
+    autoretry_for=(Exception,),  # WeasyPrint, the database, a worker out of memory: try again
+    retry_backoff=30,
+    retry_backoff_max=60 * 10,
+    retry_jitter=True,
+    max_retries=4,
+    # Idempotent (a copy finds the fresh PDFs and stops), so a redelivery does no harm.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+)
+def render_report_pdfs(*, report_id: int, force: bool = False) -> str:
+    """Render and store the report's PDF in every language (see services.render_report_pdfs)."""
+    outcomes = services.render_report_pdfs(report_id=report_id, force=force)
+    logger.info("reports: PDFs of report %s: %s", report_id, outcomes)
+    return ", ".join(f"{language}: {outcome}" for language, outcome in outcomes.items())
+
+
+@shared_task(name="reports.refresh_report_pdfs", acks_late=True)
+def refresh_report_pdfs() -> int:
+    """Hourly (beat): queue the PDFs that are missing or out of date."""
+    queued = services.refresh_report_pdfs()
+    logger.info("reports: PDFs of %s reports queued again", queued)
+    return queued
