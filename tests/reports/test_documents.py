@@ -161,6 +161,19 @@ def test_the_task_run_twice_renders_once(report):
     assert ReportDocument.objects.filter(report=report).count() == 3
 
 
+def test_a_second_copy_waits_for_the_one_rendering(report):
+    from outbox.locks import single_run
+
+    with (
+        single_run(f"reports:pdfs:{report.pk}") as acquired,
+        mock.patch.object(rendering, "render_pdf_bytes") as render,
+    ):
+        assert acquired
+        # Eager here: it cannot wait, so it says so (a worker retries it in a minute).
+        assert tasks.render_report_pdfs.delay(report_id=report.pk, force=True).get() == "busy"
+    render.assert_not_called()
+
+
 def test_a_report_not_built_has_no_pdf(network, on_change):
     report = services.request_report(mandate=network)  # queued: its build has not run
     assert services.render_report_pdfs(report_id=report.pk) == {}
@@ -254,7 +267,8 @@ def test_the_task_settings_keep_a_killed_job_and_retry():
     task = tasks.render_report_pdfs
     assert (task.acks_late, task.reject_on_worker_lost) == (True, True)
     assert task.autoretry_for == (Exception,) and task.retry_backoff and task.max_retries
-    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > task.time_limit
+    assert task.time_limit < tasks.PDF_LOCK_SECONDS
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > tasks.PDF_LOCK_SECONDS
 
 
 def test_a_broker_down_does_not_break_the_request(published):
