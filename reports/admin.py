@@ -2,12 +2,14 @@
 texts, preview it as a page, a PDF and a CSV, publish it (rules G2, T3)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from members.adminkit import EnglishRequiredAdmin, in_languages
 from presidency.models import Mandate
 from reports import selectors, services, views
-from reports.models import AnnualReport
+from reports.models import AnnualReport, ReportDocument
 
 STATUS_FIELDS = [
     "year",
@@ -30,6 +32,7 @@ STATUS_FIELDS = [
     "started_at",
     "generated_at",
     "previews",
+    "pdf_documents",
 ]
 PUBLICATION_FIELDS = ["published", "published_at", "published_by"]
 TEXT_FIELDS = ["introduction", "highlights", "outlook"]
@@ -64,11 +67,12 @@ class AnnualReportAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
         "provisional",
         "published",
         "generated_at",
+        "pdfs_ready",
     ]
     list_filter = ["state", "published", "provisional"]
     list_select_related = ["mandate__city"]
     search_fields = ["year", "mandate__city__name"]
-    actions = ["generate_now", "publish", "unpublish"]
+    actions = ["generate_now", "publish", "unpublish", "render_pdfs_again"]
     # Reloads itself while the report is being built (no script: a meta refresh).
     change_form_template = "admin/reports/annualreport/change_form.html"
 
@@ -92,6 +96,14 @@ class AnnualReportAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
         if obj is None:
             return []
         return STATUS_FIELDS + PUBLICATION_FIELDS
+
+    def get_queryset(self, request):
+        # The stored PDFs' stamps, not their bytes: one query for the whole page.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("documents", queryset=ReportDocument.objects.defer("pdf")))
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -133,6 +145,34 @@ class AnnualReportAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
             reverse("admin:reports_annualreport_preview_csv", args=[obj.pk]),
             _("CSV annex"),
         )
+
+    @admin.display(description=_("PDFs ready"), boolean=True)
+    def pdfs_ready(self, obj: AnnualReport) -> bool | None:
+        if not obj.is_done:
+            return None
+        return all(document is not None for _language, document in selectors.pdf_documents(obj))
+
+    @admin.display(description=_("stored PDFs"))
+    def pdf_documents(self, obj: AnnualReport) -> str:
+        if not obj.pk or not obj.is_done:
+            return "—"
+        languages = dict(settings.LANGUAGES)
+        rows = []
+        for language, document in selectors.pdf_documents(obj):
+            if document is None:
+                state = _(
+                    "not ready: rendered at each request until the background render stores it"
+                )
+            else:
+                state = _("ready (%(size)s KB, rendered on %(at)s in %(seconds)s s)") % {
+                    "size": formats.number_format(document.size / 1024, 0),
+                    "at": formats.date_format(
+                        timezone.localtime(document.rendered_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                    "seconds": formats.number_format(document.render_seconds, 1),
+                }
+            rows.append((languages.get(language, language), state))
+        return format_html_join("", "<div>{}: {}</div>", rows)
 
     # --- actions (through the services) ---------------------------------------------------
 
@@ -176,6 +216,31 @@ class AnnualReportAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
     @admin.action(description=_("Withdraw from the website"), permissions=["change"])
     def unpublish(self, request, queryset) -> None:
         self._publication(request, queryset, services.unpublish_report, _("%(n)d withdrawn."))
+
+    @admin.action(description=_("Render the PDFs again"), permissions=["change"])
+    def render_pdfs_again(self, request, queryset) -> None:
+        done = 0
+        for report in queryset:
+            if not report.is_done:
+                self.message_user(
+                    request,
+                    _("%(report)s is not finished yet.") % {"report": report},
+                    messages.ERROR,
+                )
+                continue
+            services.schedule_pdfs(report_id=report.pk, force=True)
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "The PDFs of %(n)d report are being rendered again.",
+                    "The PDFs of %(n)d reports are being rendered again.",
+                    done,
+                )
+                % {"n": done},
+                messages.SUCCESS,
+            )
 
     # --- previews of drafts (only here: the public sees published reports) ---------------
 

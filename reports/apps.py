@@ -9,7 +9,14 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from members import publiccache
 
-        publiccache.watch(self)  # public pages are flushed when a report changes
+        # Public pages are flushed when a report changes (its stored PDFs are not on them).
+        publiccache.watch(self, exclude=("ReportDocument",))
+        from django.db.models.signals import post_save
+
+        from reports.models import AnnualReport
+        from reports.receivers import report_saved
+
+        post_save.connect(report_saved, sender=AnnualReport, dispatch_uid="reports:pdfs")
         # The secretariat's desk (a floor below) shows reports due; it cannot import us.
         from reports.selectors import desk_items
         from secretariat.selectors.workspace import register_desk_item_provider

@@ -1,4 +1,5 @@
-"""Demo data: the published annual report of the 2025 mandate, built from the demo records."""
+"""Demo data: the published annual report of the 2025 mandate, built from the demo records,
+with its PDFs stored (rendered when the demo's transaction commits; eagerly without a broker)."""
 
 from members.models import User
 from presidency.models import Mandate
@@ -11,8 +12,7 @@ def load() -> None:
     if mandate is None or AnnualReport.objects.filter(mandate=mandate).exists():
         return
     report = services.request_report(mandate=mandate)
-    services.build_report(report_id=report.pk)
-    report.refresh_from_db()
+    # The texts first, then the build: its PDFs (rendered once it commits) show them.
     report.introduction = (
         "(demo) The second full year of the network under a rotating presidency: the working "
         "groups met online every quarter and the cities followed up the recommendations."
@@ -20,4 +20,6 @@ def load() -> None:
     report.highlights = "(demo) Four working groups active; three recommendations adopted."
     report.outlook = "(demo) The 2026 summit elects the presidency of 2027."
     report.save(update_fields=["introduction", "highlights", "outlook"])
+    services.build_report(report_id=report.pk)
+    report.refresh_from_db()
     services.publish_report(report=report, by=User.objects.get(username="secretariat"))

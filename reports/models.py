@@ -97,3 +97,44 @@ class AnnualReport(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state == ReportState.DONE
+
+
+class ReportDocument(models.Model):
+    """The report's PDF in one language, rendered in the background (reports.tasks).
+
+    Kept in the database, not in MEDIA storage: a few hundred KB per language and one
+    report a year; the bytes are written in the same transaction as their stamp (never a
+    file without its row or the reverse), every web process and worker sees them without
+    a shared volume, and ``pg_dump`` keeps them. Written only by the system, so it keeps
+    no history; it is a derived artefact, rendered again from the report at any time.
+    """
+
+    report = models.ForeignKey(
+        AnnualReport,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("annual report"),
+    )
+    language = models.CharField(_("language"), max_length=10)
+    # What the PDF was rendered from (rendering.pdf_fingerprint): a PDF whose fingerprint
+    # is not the report's current one is never served.
+    fingerprint = models.CharField(_("rendered for"), max_length=64)
+    pdf = models.BinaryField(_("PDF"))
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    rendered_at = models.DateTimeField(_("rendered at"))
+    render_seconds = models.FloatField(_("rendering time (s)"))
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        ordering = ["report", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "language"],
+                name="reports_reportdocument_one_per_language",
+                violation_error_message=_("The report has a PDF in this language already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.language})"

@@ -2,18 +2,25 @@
 
 import csv
 import datetime
+import functools
+import hashlib
 import io
+import json
 import re
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 
 from members.adminkit import _csv_safe
 from presidency.enums import ElectionState, RoundOutcome, SummitState
 from reports import charts
-from reports.models import AnnualReport
+from reports.models import AnnualReport, ReportDocument
 from secretariat.enums.workspace import AdoptedBy, GoalStatus, RosterRole
 from workinggroups.enums import GroupState
 
@@ -68,17 +75,92 @@ def report_context(report: AnnualReport) -> dict:
     return {"report": report, "figures": figures_for_display(report)}
 
 
-def render_pdf(report: AnnualReport) -> bytes:
-    """The PDF of the report, cached until the report changes (in any of its texts)."""
-    stamp = report.updated_at.timestamp() if report.updated_at else 0
-    key = f"reports:pdf:{report.pk}:{stamp}:{get_language()}"
-    pdf = cache.get(key)
-    if pdf is None:
-        from weasyprint import CSS, HTML
+# What the PDF is drawn with besides the report's row: a change to one of these (a deploy)
+# makes every stored PDF out of date. The source of this module and of the charts is in it
+# too; bump PDF_LAYOUT_VERSION for any other change that alters the PDF.
+PDF_LAYOUT_VERSION = "1"
+_LAYOUT_FILES = (
+    "templates/reports/annualreport_pdf.html",
+    "templates/reports/_report_body.html",
+    "reports/rendering.py",
+    "reports/charts.py",
+)
 
+
+@functools.cache
+def _layout_digest(language: str) -> str:
+    digest = hashlib.sha256(PDF_LAYOUT_VERSION.encode())
+    paths = [settings.BASE_DIR / name for name in _LAYOUT_FILES]
+    paths.append(Path(finders.find("css/report-print.css")))
+    paths.append(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.mo")
+    for path in paths:
+        digest.update(str(path.name).encode())
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def pdf_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def pdf_language(language: str | None = None) -> str | None:
+    """The PDF language for the reader's language (``get_language()`` by default)."""
+    try:
+        return translation.get_supported_language_variant(language or get_language() or "")
+    except LookupError:
+        return None
+
+
+def pdf_fingerprint(report: AnnualReport, language: str) -> str:
+    """A hash of everything the PDF in ``language`` shows: the figures, the texts as that
+    reader sees them (the fallback language included), the layout. Publishing does not
+    change it (the PDF does not say whether it is published)."""
+    with translation.override(language):
+        content = {
+            "layout": _layout_digest(language),
+            "language": language,
+            "year": report.year,
+            "provisional": report.provisional,
+            "state": report.state,
+            "generated_at": report.generated_at,
+            "texts": [report.introduction, report.highlights, report.outlook],
+            "figures": report.figures,
+        }
+    raw = json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def render_pdf_bytes(report: AnnualReport, language: str) -> bytes:
+    """Render the PDF with WeasyPrint (seconds at 1,000 cities: see NOTES-pdf.md)."""
+    from weasyprint import CSS, HTML
+
+    with translation.override(language):
         html = render_to_string("reports/annualreport_pdf.html", report_context(report))
         stylesheet = CSS(filename=finders.find("css/report-print.css"))
-        pdf = HTML(string=html).write_pdf(stylesheets=[stylesheet])
+        return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+
+
+def stored_pdf(report: AnnualReport, language: str) -> bytes | None:
+    """The stored PDF, only if it was rendered from the report as it is now (one query)."""
+    pdf = (
+        ReportDocument.objects.filter(
+            report=report, language=language, fingerprint=pdf_fingerprint(report, language)
+        )
+        .values_list("pdf", flat=True)
+        .first()
+    )
+    return None if pdf is None else bytes(pdf)
+
+
+def render_pdf(report: AnnualReport, language: str | None = None) -> bytes:
+    """The PDF rendered now, kept in the cache until the report changes: the fallback when
+    no stored PDF matches the report (views.pdf_response)."""
+    language = pdf_language(language) or settings.LANGUAGE_CODE
+    key = f"reports:pdf:{report.pk}:{language}:{pdf_fingerprint(report, language)}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf_bytes(report, language)
         cache.set(key, pdf, PDF_CACHE_SECONDS)
     return pdf
 

@@ -23,8 +23,9 @@ from outbox.enums import MailState
 from outbox.models import Mail
 from presidency import selectors as presidency_selectors
 from presidency.models import Delegate, Delegation, Election, Mandate, Summit
+from reports import rendering
 from reports.enums import ReportState
-from reports.models import AnnualReport
+from reports.models import AnnualReport, ReportDocument
 from secretariat.enums.applications import ApplicationState
 from secretariat.enums.workspace import FollowUpState
 from secretariat.models.applications import Application, ApplicationEvent
@@ -591,6 +592,22 @@ def published_reports():
 
 def published_report(year: int) -> AnnualReport:
     return published_reports().get(year=year)
+
+
+def pdf_documents(report: AnnualReport) -> list[tuple[str, ReportDocument | None]]:
+    """Each language's stored PDF if it matches the report as it is now, else None.
+
+    Reads ``report.documents.all()``: prefetch it (without the bytes) for a list.
+    """
+    stored = {document.language: document for document in report.documents.all()}
+    result = []
+    for language in rendering.pdf_languages():
+        document = stored.get(language)
+        fresh = document is not None and document.fingerprint == rendering.pdf_fingerprint(
+            report, language
+        )
+        result.append((language, document if fresh else None))
+    return result
 
 
 def mandates_due(today: datetime.date | None = None):

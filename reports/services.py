@@ -2,20 +2,22 @@
 
 import datetime
 import logging
+import time
 from enum import StrEnum
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import admincache
 from members.models import User
 from presidency.models import Mandate
-from reports import selectors
+from reports import rendering, selectors
 from reports.enums import ReportState
-from reports.models import AnnualReport
+from reports.models import AnnualReport, ReportDocument
 
 logger = logging.getLogger(__name__)
 
@@ -207,3 +209,114 @@ def unpublish_report(*, report: AnnualReport, by: User) -> AnnualReport:
     report.published_by = None
     report.save()
     return report
+
+
+# --- the stored PDFs (one per language; rendered in the background) ----------------------
+
+
+class PdfOutcome(StrEnum):
+    STORED = "stored"
+    FRESH = "fresh"  # the stored one already matches the report: nothing to do
+    OUTDATED = "outdated"  # the report changed while it was rendered: that change queues its own
+
+
+# A stale PDF served by the fallback queues one render per report, language and content for
+# this long, however many readers ask for it meanwhile.
+PDF_QUEUE_DEBOUNCE_SECONDS = 5 * 60
+
+
+def enqueue_pdfs(*, report_id: int, force: bool = False) -> bool:
+    """Hand the rendering of the report's PDFs to the broker; False when it is down (the
+    next reader of a missing PDF, or the admin action, queues it again)."""
+    from reports.tasks import render_report_pdfs
+
+    try:
+        render_report_pdfs.delay(report_id=report_id, force=force)
+    except Exception:  # broker down: the request still succeeds (RELIABILITY 21)
+        logger.warning("reports: could not enqueue the PDFs of report %s", report_id, exc_info=True)
+        return False
+    return True
+
+
+def schedule_pdfs(*, report_id: int, force: bool = False) -> None:
+    """Queue the rendering once the current transaction commits (RELIABILITY 20)."""
+    transaction.on_commit(lambda: enqueue_pdfs(report_id=report_id, force=force))
+
+
+def pdf_missed(*, report: AnnualReport, language: str) -> None:
+    """A reader got a PDF rendered in the request: have the stored ones brought up to date."""
+    if not report.is_done:
+        return
+    key = f"reports:pdf-queued:{report.pk}:{language}:{rendering.pdf_fingerprint(report, language)}"
+    if cache.add(key, True, PDF_QUEUE_DEBOUNCE_SECONDS):
+        schedule_pdfs(report_id=report.pk)
+
+
+def render_report_pdfs(
+    *, report_id: int, languages: list[str] | None = None, force: bool = False
+) -> dict[str, PdfOutcome]:
+    """Render and store the report's PDF in each language whose stored one is missing or
+    out of date (every language with ``force``). Idempotent: a second copy finds them fresh.
+
+    Not one transaction: a render takes seconds, and holding a lock on the report that long
+    would block the secretariat's edits. Each PDF is stored in its own short transaction,
+    and only if the report still is what it was rendered from.
+    """
+    report = AnnualReport.objects.filter(pk=report_id).first()
+    if report is None or not report.is_done:
+        return {}
+    stored = dict(
+        ReportDocument.objects.filter(report_id=report_id).values_list("language", "fingerprint")
+    )
+    outcomes: dict[str, PdfOutcome] = {}
+    for language in languages or rendering.pdf_languages():
+        fingerprint = rendering.pdf_fingerprint(report, language)
+        if not force and stored.get(language) == fingerprint:
+            outcomes[language] = PdfOutcome.FRESH
+            continue
+        started = time.monotonic()
+        pdf = rendering.render_pdf_bytes(report, language)
+        outcomes[language] = _store_pdf(
+            report_id=report_id,
+            language=language,
+            fingerprint=fingerprint,
+            pdf=pdf,
+            seconds=time.monotonic() - started,
+        )
+    return outcomes
+
+
+def refresh_report_pdfs() -> int:
+    """Queue the PDFs of every finished report that lacks one up to date (the hourly sweep:
+    a render lost while the broker was down, or a deploy that changed the layout)."""
+    reports = AnnualReport.objects.filter(state=ReportState.DONE).prefetch_related(
+        Prefetch("documents", queryset=ReportDocument.objects.defer("pdf"))
+    )
+    queued = 0
+    for report in reports:
+        if any(document is None for _language, document in selectors.pdf_documents(report)):
+            queued += enqueue_pdfs(report_id=report.pk)
+    return queued
+
+
+@transaction.atomic
+def _store_pdf(
+    *, report_id: int, language: str, fingerprint: str, pdf: bytes, seconds: float
+) -> PdfOutcome:
+    # The report's row lock orders two copies storing at once (PostgreSQL); the unique
+    # constraint and update_or_create keep one row per language whatever happens.
+    current = AnnualReport.objects.select_for_update().filter(pk=report_id).first()
+    if current is None or rendering.pdf_fingerprint(current, language) != fingerprint:
+        return PdfOutcome.OUTDATED
+    ReportDocument.objects.update_or_create(
+        report_id=report_id,
+        language=language,
+        defaults={
+            "fingerprint": fingerprint,
+            "pdf": pdf,
+            "size": len(pdf),
+            "rendered_at": timezone.now(),
+            "render_seconds": round(seconds, 3),
+        },
+    )
+    return PdfOutcome.STORED

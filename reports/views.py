@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.generic import ListView
 
 from members.publiccache import public_page
-from reports import rendering, selectors
+from reports import rendering, selectors, services
 from reports.models import AnnualReport
 
 
@@ -32,7 +32,15 @@ def html_response(request, report: AnnualReport, *, preview: bool = False) -> Ht
 
 
 def pdf_response(report: AnnualReport) -> HttpResponse:
-    response = HttpResponse(rendering.render_pdf(report), content_type="application/pdf")
+    """The stored PDF in the reader's language when it matches the report as it is now;
+    otherwise rendered here (seconds) while the stored ones are brought up to date."""
+    language = rendering.pdf_language()
+    pdf = rendering.stored_pdf(report, language) if language else None
+    if pdf is None:
+        pdf = rendering.render_pdf(report, language)
+        if language:
+            services.pdf_missed(report=report, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="b40-annual-report-{report.year}.pdf"'
     return response
 

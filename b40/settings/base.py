@@ -187,7 +187,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.request_due_reports",
         "schedule": crontab(minute=30, hour=5, day_of_month="1-7", month_of_year="1"),
     },
+    # The stored PDFs of the reports: queue again the renders a broker outage or a deploy
+    # (a new layout) left undone. Usually finds nothing to do: one query and a few hashes.
+    "reports-refresh-pdfs": {
+        "task": "reports.refresh_report_pdfs",
+        "schedule": crontab(minute=40),
+    },
 }
+# The annual report's PDFs are rendered in the background whenever the report changes in
+# what they show (reports/receivers.py). The test settings turn it off so that the many
+# tests of the figures do not pay WeasyPrint three times per build; the PDF tests turn it on.
+REPORTS_RENDER_PDFS_ON_CHANGE = True
 # Rule W3: days before a working-group meeting that its member cities are reminded.
 WORKINGGROUPS_REMINDER_DAYS = env.int("WORKINGGROUPS_REMINDER_DAYS", default=7)
 

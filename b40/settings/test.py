@@ -19,6 +19,9 @@ STORAGES = {
 REAL_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Three WeasyPrint renders per report build: only the tests of the PDFs want them
+# (tests/reports/test_documents.py switches it on).
+REPORTS_RENDER_PDFS_ON_CHANGE = False
 # Serve static files from the source folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

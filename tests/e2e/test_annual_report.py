@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_secretariat_drafts_and_publishes_the_report_a_visitor_reads_it(site, page):
+def test_secretariat_drafts_and_publishes_the_report_a_visitor_reads_it(site, page, settings):
     from members.models import City
     from presidency.models import Mandate
     from tests.factories import SecretariatUserFactory
@@ -15,6 +15,9 @@ def test_secretariat_drafts_and_publishes_the_report_a_visitor_reads_it(site, pa
 
     Mandate.objects.create(year=2025, city=City.objects.get(slug="skopje"))
     SecretariatUserFactory(username="secretariat")
+    settings.REPORTS_RENDER_PDFS_ON_CHANGE = (
+        True  # its PDFs rendered (in-process) after each change
+    )
 
     # Nothing is public before the secretariat publishes.
     page.goto(site + "/reports/")
@@ -46,3 +49,11 @@ def test_secretariat_drafts_and_publishes_the_report_a_visitor_reads_it(site, pa
     expect(page.get_by_text("A year of floods and solidarity.")).to_be_visible()
     pdf = page.request.get(site + "/reports/2025/report.pdf")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    # The visitor got the PDF stored after the secretariat's last edit, not one rendered now.
+    from reports.models import AnnualReport
+    from reports.selectors import pdf_documents
+
+    report = AnnualReport.objects.get(year=2025)
+    documents = dict(pdf_documents(report))
+    assert all(documents.values()), documents
+    assert pdf.body() == bytes(documents["en"].pdf)
