@@ -28,8 +28,33 @@ def queue_mail(*, to: Sequence[str], subject: str, body: str, kind: str = "") ->
     mail = Mail.objects.create(
         to=recipients, subject=subject[:255], body=body, kind=kind, language=get_language() or ""
     )
-    transaction.on_commit(lambda: enqueue(mail_id=mail.pk))
+    _enqueue_on_commit(mail.pk)
     return mail
+
+
+def _enqueue_on_commit(mail_id: int) -> None:
+    """One hand-over to the broker per transaction, however many mails it queues (an
+    announcement to every member city is one message, not a thousand, in the request).
+
+    The mail joins the batch its atomic block already has (found among the connection's
+    pending callbacks with the same savepoints), so a batch rolled back with its savepoint
+    is never joined; a mail in a nested savepoint starts its own batch.
+    """
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    for savepoints, func, _robust in connection.run_on_commit:
+        batch = getattr(func, "outbox_batch", None)
+        if batch is not None and savepoints == here:  # this very atomic block's batch
+            batch.append(mail_id)
+            return
+    batch = [mail_id]
+
+    def hand_over() -> None:
+        hand_over.outbox_batch = None  # handed over: a later mail starts a new batch
+        enqueue_many(mail_ids=batch)
+
+    hand_over.outbox_batch = batch
+    transaction.on_commit(hand_over)
 
 
 def enqueue(*, mail_id: int) -> bool:
@@ -41,6 +66,23 @@ def enqueue(*, mail_id: int) -> bool:
     except Exception:  # broker down: the row stays queued and the sweep retries it
         logger.warning(
             "outbox: could not enqueue mail %s; the sweep will retry", mail_id, exc_info=True
+        )
+        return False
+    return True
+
+
+def enqueue_many(*, mail_ids: Sequence[int]) -> bool:
+    """Hand several mails to the broker in one message; the worker gives each its own task
+    (its own retries). False, and the mails stay queued for the sweep, when that fails."""
+    if len(mail_ids) == 1:
+        return enqueue(mail_id=mail_ids[0])
+    from outbox.tasks import send_mails
+
+    try:
+        send_mails.delay(mail_ids=list(mail_ids))
+    except Exception:  # broker down: the rows stay queued and the sweep retries them
+        logger.warning(
+            "outbox: could not enqueue %s mails; the sweep will retry", len(mail_ids), exc_info=True
         )
         return False
     return True

@@ -29,6 +29,16 @@ def send_mail(self, *, mail_id: int) -> None:
         logger.warning("outbox: mail %s no longer exists", mail_id)
 
 
+@shared_task(name="outbox.send_mails", acks_late=True)
+def send_mails(*, mail_ids: list[int]) -> int:
+    """Fan a transaction's mails out to one task each. Run twice (a worker lost mid-way),
+    it queues them again: ``deliver`` sends each mail once whatever the number of tasks."""
+    queued = 0
+    for mail_id in mail_ids:
+        queued += services.enqueue(mail_id=mail_id)
+    return queued
+
+
 @shared_task(name="outbox.sweep_mails")
 def sweep_mails() -> int:
     with single_run("outbox.sweep_mails") as acquired:  # RELIABILITY 19

@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from celery.exceptions import Retry
 from django.core import mail as django_mail
+from django.db import transaction
 
 from outbox import services
 from outbox.enums import MailState
@@ -102,3 +103,45 @@ def test_admin_can_send_failed_mail_again(secretariat_client, django_capture_on_
     assert response.status_code == 302
     mail.refresh_from_db()
     assert mail.state == MailState.SENT
+
+
+def test_a_transaction_hands_its_mails_to_the_broker_in_one_message(
+    db, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch("outbox.tasks.send_mails.delay") as batch,
+        mock.patch("outbox.tasks.send_mail.delay") as single,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        mails = [
+            services.queue_mail(to=[f"m{n}@example.org"], subject="S", body="B") for n in range(3)
+        ]
+    batch.assert_called_once_with(mail_ids=[m.pk for m in mails])
+    single.assert_not_called()
+
+
+def test_every_mail_of_a_batch_is_sent_once(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for n in range(3):
+            services.queue_mail(to=[f"m{n}@example.org"], subject=f"S{n}", body="B")
+    assert sorted(m.subject for m in django_mail.outbox) == ["S0", "S1", "S2"]
+    assert set(Mail.objects.values_list("state", flat=True)) == {MailState.SENT}
+    from outbox.tasks import send_mails
+
+    send_mails(mail_ids=list(Mail.objects.values_list("pk", flat=True)))  # delivered again
+    assert len(django_mail.outbox) == 3
+
+
+def test_a_batch_rolled_back_with_its_savepoint_is_not_joined(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                services.queue_mail(to=["lost@example.org"], subject="Lost", body="B")
+                raise RuntimeError("the step fails")
+        except RuntimeError:
+            pass
+        services.queue_mail(to=["kept@example.org"], subject="Kept", body="B")
+    assert [m.subject for m in django_mail.outbox] == ["Kept"]
