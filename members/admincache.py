@@ -68,7 +68,7 @@ def rows_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
     if not connection.in_atomic_block:
         bump()
         return
-    registered = any(func is bump for _sids, func, _robust in connection.run_on_commit)
+    registered = publiccache.scheduled_on_commit(bump, connection)
     if registered and not getattr(_read, "since_bump", False):
         return  # this transaction already bumped and will bump again on commit
     bump()

@@ -71,10 +71,13 @@ def data_changed(**kwargs) -> None:
     flush with it, so the next write schedules one again)."""
     bump()
     connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        func is bump for _savepoints, func, _robust in connection.run_on_commit
-    ):
+    if connection.in_atomic_block and not scheduled_on_commit(bump, connection):
         transaction.on_commit(bump, robust=True)
+
+
+def scheduled_on_commit(func: Callable, connection) -> bool:
+    """Whether ``func`` already waits for the connection's transaction to commit."""
+    return any(pending is func for _savepoints, pending, _robust in connection.run_on_commit)
 
 
 def watch(app_config, *, exclude: tuple[str, ...] = ()) -> None:
@@ -214,6 +217,12 @@ def current_version(found: dict, key: str = VERSION_KEY) -> str:
     return version
 
 
+def _rendered(result) -> tuple[str, datetime.datetime | None]:
+    """A fragment's render: its HTML, and when it stops being true by the clock (or None)."""
+    html, changes_at = result if isinstance(result, tuple) else (result, None)
+    return str(html), changes_at
+
+
 def cached_fragment(
     request: HttpRequest,
     *,
@@ -232,8 +241,8 @@ def cached_fragment(
     for the public pages.
     """
     if seconds() <= 0:
-        html = render(get_token(request))
-        return mark_safe(html[0] if isinstance(html, tuple) else html)  # noqa: S308  # nosec B308, B703
+        html, _changes_at = _rendered(render(get_token(request)))
+        return mark_safe(html)  # noqa: S308  # nosec B308, B703
     hole = _hole("csrf").decode()
     raw = "|".join((name, translation.get_language() or "", *(str(part) for part in parts)))
     key = FRAGMENT_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
@@ -245,9 +254,7 @@ def cached_fragment(
         html = entry["html"]
     else:
         # The version was read before the rows: a write meanwhile leaves this entry unused.
-        rendered = render(hole)
-        html, changes_at = rendered if isinstance(rendered, tuple) else (rendered, None)
-        html = str(html)
+        html, changes_at = _rendered(render(hole))
         until = now + seconds()
         if changes_at is not None:
             until = min(until, changes_at.timestamp())
