@@ -10,6 +10,10 @@
   from the database (``cached_db``), task locks are not taken (the task skips a turn), and
   the rate limit fails open (``RATELIMIT_FAIL_OPEN``). The portal keeps working, slower,
   instead of answering 500 (RELIABILITY 21). Timeouts come from the settings' OPTIONS.
+- ``incr`` is one atomic round trip (a Lua script). Django's checks that the key exists and
+  then increments it: two round trips, and a key that expires between them comes back as a
+  new key without an expiry — for the form's rate limit (RELIABILITY 13), a counter that
+  would never run out.
 """
 
 import functools
@@ -26,10 +30,31 @@ OUTAGE = (RedisConnectionError, RedisTimeoutError)
 WARN_EVERY_SECONDS = 60
 
 
+# INCRBY only if the key exists (else nil): the key keeps its expiry, a missing key stays so.
+INCR_EXISTING = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('INCRBY', KEYS[1], ARGV[1])
+end
+return false
+"""
+
+
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._scripts = {}
+
+    def incr(self, key, delta):
+        client = self.get_client(key, write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            # redis-py runs it by its digest and loads it again after a server restart
+            script = self._scripts[id(client)] = client.register_script(INCR_EXISTING)
+        value = script(keys=[key], args=[delta])
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)

@@ -2,9 +2,11 @@
 
 A change list is the same page for as long as no row anywhere changes: every model write
 in the project (save, delete, many-to-many change; sessions, login attempts, beat's
-schedule and the admin's log excepted) bumps the admin version, once when the
-first write of a transaction happens and once more when it commits; writes that send no
-signal (``QuerySet.update()``, ``bulk_create``) call ``rows_changed()`` themselves. It is a
+schedule and the admin's log excepted) bumps the admin version — at once outside a
+transaction, and when it commits inside one (once, however many rows it writes); writes
+that send no signal (``QuerySet.update()``, ``bulk_create``) call ``rows_changed()``
+themselves. Other connections cannot see a transaction's rows before its commit, so only a
+change list read *within* the writing transaction needs a bump sooner: the read makes it. It is a
 version of its own, so that mail going out does not flush the public pages
 (``members.publiccache`` keeps theirs).
 
@@ -21,7 +23,6 @@ floor 0 (outbox) cannot import this module, the project level can.
 
 import hashlib
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -36,6 +37,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 
 from members import publiccache
+from outbox.signals import mails_queued
 
 VERSION_KEY = "b40:admin:version"
 PAGE_PREFIX = "b40:admin:page:"
@@ -43,7 +45,6 @@ KEPT_HEADERS = ("Content-Type", "Content-Language")
 # Rows that no change list of ours shows, written on logins, lockouts and beat ticks.
 UNWATCHED_APPS = frozenset({"sessions", "axes", "django_celery_beat", "admin"})
 logger = logging.getLogger(__name__)
-_read = threading.local()  # whether this thread read a change list since it last bumped
 
 
 def bump() -> None:
@@ -59,22 +60,27 @@ def bump() -> None:
 
 
 def rows_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Rows changed: bump now and once more on commit, once per transaction.
+    """Rows changed: bump now outside a transaction, else when it commits (once).
 
-    A later write of the same transaction bumps again only if a change list was read in
-    between (in this thread): that list may show the transaction's earlier rows only.
+    The transaction's own later reads of a change list bump first (``_bump_for_own_writes``):
+    until the commit, nobody else can see these rows, so nobody else needs the bump sooner.
     """
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         bump()
         return
-    registered = publiccache.scheduled_on_commit(bump, connection)
-    if registered and not getattr(_read, "since_bump", False):
-        return  # this transaction already bumped and will bump again on commit
-    bump()
-    _read.since_bump = False
-    if not registered:
+    connection.b40_admin_rows_unseen = True
+    if not publiccache.scheduled_on_commit(bump, connection):
         transaction.on_commit(bump, using=using, robust=True)
+
+
+def _bump_for_own_writes(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Before a change list is read inside a transaction that changed rows since its last
+    read: a new version, so that the list shows them (tests, ``ATOMIC_REQUESTS``)."""
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and getattr(connection, "b40_admin_rows_unseen", False):
+        connection.b40_admin_rows_unseen = False
+        bump()
 
 
 def _model_changed(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -101,6 +107,8 @@ def connect() -> None:
                 dispatch_uid=f"{uid}:{field.name}",
                 weak=False,
             )
+    # the outbox records mails in one insert, which sends no post_save
+    mails_queued.connect(_model_changed, dispatch_uid="admincache:outbox.mails", weak=False)
 
 
 def _messages_waiting(request: HttpRequest) -> bool:
@@ -160,13 +168,13 @@ def cached_changelist(model_admin, view: Callable) -> Callable:
         ):
             return view(request, extra_context)
         try:
+            _bump_for_own_writes()
             found = cache.get_many([VERSION_KEY, _permissions_key(request.user.pk)])
             version = publiccache.current_version(found, VERSION_KEY)
             permissions = _permissions(request, found, version)
         except Exception:  # the cache is down: the admin still works, uncached
             logger.exception("the admin's cache could not be read")
             return view(request, extra_context)
-        _read.since_bump = True
         if not model_admin.has_view_or_change_permission(request):
             raise PermissionDenied  # as the view itself does, before it reads a row
         key = _page_key(request, permissions)

@@ -3,6 +3,7 @@
 import datetime
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -13,10 +14,22 @@ from django.utils.translation import get_language
 
 from outbox.enums import MailState
 from outbox.models import Mail
+from outbox.signals import mails_queued
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class Message:
+    """A mail to record; its language is the one active when it is written."""
+
+    to: Sequence[str]
+    subject: str
+    body: str
+    kind: str = ""
+    language: str = field(default_factory=lambda: get_language() or "")
 
 
 def queue_mail(*, to: Sequence[str], subject: str, body: str, kind: str = "") -> Mail:
@@ -24,12 +37,26 @@ def queue_mail(*, to: Sequence[str], subject: str, body: str, kind: str = "") ->
 
     If the broker is down the mail stays queued in the database; the sweep sends it later.
     """
-    recipients = sorted({address.strip() for address in to if address and address.strip()})
-    mail = Mail.objects.create(
-        to=recipients, subject=subject[:255], body=body, kind=kind, language=get_language() or ""
+    return queue_mails([Message(to=to, subject=subject, body=body, kind=kind)])[0]
+
+
+def queue_mails(messages: Sequence[Message]) -> list[Mail]:
+    """Record several mails in one insert; sent, as ``queue_mail``'s, after the commit."""
+    mails = Mail.objects.bulk_create(
+        Mail(
+            to=sorted({address.strip() for address in message.to if address and address.strip()}),
+            subject=message.subject[:255],
+            body=message.body,
+            kind=message.kind,
+            language=message.language,
+        )
+        for message in messages
     )
-    _enqueue_on_commit(mail.pk)
-    return mail
+    if mails:
+        mails_queued.send(sender=Mail, mails=mails, using=Mail.objects.db)
+    for mail in mails:
+        _enqueue_on_commit(mail.pk)
+    return mails
 
 
 def _enqueue_on_commit(mail_id: int) -> None:

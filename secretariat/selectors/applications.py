@@ -29,9 +29,14 @@ def application_history(application: Application) -> QuerySet[ApplicationEvent]:
     )
 
 
-def member_city_named(*, name: str, country: Country) -> City | None:
-    """The member city of this name in this country, whatever its case and diacritics."""
-    return City.objects.filter(search_name=fold(name), country=country).first()
+def member_city_name(*, name: str, country: Country) -> str | None:
+    """The name of the member city of this name in this country, whatever its case and
+    diacritics, or None (only the name: the public form asks on every post)."""
+    return (
+        City.objects.filter(search_name=fold(name), country=country)
+        .values_list("name", flat=True)
+        .first()
+    )
 
 
 def has_open_application(*, name: str, country: Country, exclude_pk: int | None = None) -> bool:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from members.enums import PersonRole
 from members.models import City, Country, User
 from members.services import appoint_person, create_city
-from outbox.services import queue_mail
+from outbox.services import Message, queue_mail, queue_mails
 from presidency.models import Summit
 from secretariat.enums.applications import ApplicationState, allowed_transitions
 from secretariat.models.applications import Application, ApplicationEvent
@@ -60,10 +60,10 @@ def validate_new_application(
         )
     if not name.strip():
         return
-    city = selectors.member_city_named(name=name, country=country)
-    if city is not None:
+    member = selectors.member_city_name(name=name, country=country)
+    if member is not None:
         raise ValidationError(
-            {"city_name": _("%(city)s is already a member of the network.") % {"city": city.name}}
+            {"city_name": _("%(city)s is already a member of the network.") % {"city": member}}
         )
     if check_open and selectors.has_open_application(name=name, country=country):
         raise ValidationError(
@@ -179,7 +179,7 @@ def _record_submission(application: Application, groups: list[WorkingGroup]) -> 
         "admin_link": settings.SITE_URL
         + reverse("admin:secretariat_application_change", args=[application.pk]),
     }
-    queue_mail(
+    to_applicant = Message(
         to=[application.contact_email],
         subject=_("Your B40 membership application %(reference)s")
         % {"reference": application.reference},
@@ -187,13 +187,14 @@ def _record_submission(application: Application, groups: list[WorkingGroup]) -> 
         kind="application-received",
     )
     with translation.override(settings.LANGUAGE_CODE):  # rule T2: the secretariat works in English
-        queue_mail(
+        to_secretariat = Message(
             to=[settings.SECRETARIAT_EMAIL],
             subject=_("New membership application: %(city)s (%(country)s)")
             % {"city": application.city_name, "country": application.country.local_name},
             body=render_to_string("secretariat/mail/application_notice.txt", context),
             kind="application-notice",
         )
+    queue_mails([to_applicant, to_secretariat])
 
 
 def _supported_language(code: str | None) -> str:

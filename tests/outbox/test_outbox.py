@@ -145,3 +145,33 @@ def test_a_batch_rolled_back_with_its_savepoint_is_not_joined(
             pass
         services.queue_mail(to=["kept@example.org"], subject="Kept", body="B")
     assert [m.subject for m in django_mail.outbox] == ["Kept"]
+
+
+def test_several_mails_are_recorded_in_one_insert_each_in_its_language(
+    db, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    with translation.override("bg"):
+        to_applicant = services.Message(to=[" a@example.org "], subject="Здравейте", body="Б")
+    with translation.override("en"):
+        to_secretariat = services.Message(to=["s@example.org"], subject="New", body="B")
+    with (
+        mock.patch("outbox.tasks.send_mails.delay") as send_mails,
+        django_capture_on_commit_callbacks(execute=True),
+        django_assert_num_queries(1),
+    ):
+        mails = services.queue_mails([to_applicant, to_secretariat])
+    assert [(m.to, m.language) for m in Mail.objects.order_by("pk")] == [
+        (["a@example.org"], "bg"),
+        (["s@example.org"], "en"),
+    ]
+    send_mails.assert_called_once_with(mail_ids=[m.pk for m in mails])
+
+
+def test_mails_recorded_in_one_insert_show_at_once_in_the_admin_list(secretariat_client):
+    url = "/admin/outbox/mail/"
+    secretariat_client.get(url)
+    secretariat_client.get(url)  # kept
+    services.queue_mails([services.Message(to=["a@example.org"], subject="Bulkmail", body="B")])
+    assert "Bulkmail" in secretariat_client.get(url).content.decode()

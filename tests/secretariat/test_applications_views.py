@@ -340,9 +340,7 @@ def test_the_rate_limit_counts_in_a_shared_redis_cache(client, db, settings):
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    }
+    settings.CACHES = {"default": {"BACKEND": "b40.cache.RedisCache", "LOCATION": url}}
     settings.APPLICATION_RATE_LIMIT = "2/m"
     from django.core.cache import cache
 
