@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from outbox import relay
 from outbox.enums import MailState
 from outbox.models import Mail
 from outbox.signals import mails_queued
@@ -78,10 +79,25 @@ def _enqueue_on_commit(mail_id: int) -> None:
 
     def hand_over() -> None:
         hand_over.outbox_batch = None  # handed over: a later mail starts a new batch
-        enqueue_many(mail_ids=batch)
+        batching = relay.current()
+        if batching is not None:  # the web server's processes: with other commits' mails
+            batching.add(batch)
+        else:
+            enqueue_many(mail_ids=batch)
 
     hand_over.outbox_batch = batch
     transaction.on_commit(hand_over)
+
+
+def hand_over_in_batches() -> None:
+    """Batch this process's hand-overs (``outbox.relay``); the web server's entry point,
+    ``b40/wsgi.py``, asks. Without a broker, mails are sent in-process at the commit."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        relay.start(_publish, delay=settings.OUTBOX_HANDOVER_SECONDS)
+
+
+def _publish(mail_ids: list[int]) -> None:
+    enqueue_many(mail_ids=mail_ids)
 
 
 def enqueue(*, mail_id: int) -> bool:

@@ -169,6 +169,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task (the annual report): an unacked job is redelivered after it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+# The web server's processes hand committed mails to the broker in batches, this often
+# (outbox/relay.py: one publish for many requests under load); 0 publishes at each commit.
+OUTBOX_HANDOVER_SECONDS = env.float("OUTBOX_HANDOVER_SECONDS", default=0.25)
 # Locks of long periodic tasks (outbox/locks.py) expire well before an unacked job returns.
 TASK_LOCK_TIMEOUT = 60 * 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

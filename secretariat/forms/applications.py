@@ -37,6 +37,13 @@ def _required(message: str) -> dict:
     return {"required": message}
 
 
+class OptionalGroupsField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        if not value and not self.required:
+            return []  # not Django's empty queryset, whose mere truth test compiles a query
+        return super().clean(value)
+
+
 class ApplicationForm(forms.Form):
     """Works without JavaScript; every message is specific, translated, next to its field."""
 
@@ -120,7 +127,7 @@ class ApplicationForm(forms.Form):
         help_text=_("Optional."),
         error_messages={"invalid": _("Enter the population as a whole number.")},
     )
-    working_groups = forms.ModelMultipleChoiceField(
+    working_groups = OptionalGroupsField(
         label=_("Working groups the city wants to join"),
         queryset=selectors.joinable_groups(),
         required=False,
