@@ -32,7 +32,8 @@ class Application(models.Model):
         _("submission key"), unique=True, default=uuid.uuid4, editable=False
     )
     city_name = models.CharField(_("city"), max_length=100)
-    search_name = models.CharField(_("search name"), max_length=100, editable=False, db_index=True)
+    # Looked up only among the open applications: the partial unique index below serves it.
+    search_name = models.CharField(_("search name"), max_length=100, editable=False)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="applications", verbose_name=_("country")
     )
@@ -71,7 +72,6 @@ class Application(models.Model):
         max_length=10,
         choices=ApplicationState.choices,
         default=ApplicationState.SUBMITTED,
-        db_index=True,
     )
     summit = models.ForeignKey(
         Summit,
@@ -93,12 +93,19 @@ class Application(models.Model):
     decision_reason = models.TextField(_("reason of the decision"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["token", "submission_key"])
+    # The history is read per application (its id): the other columns' indexes would only
+    # slow down every write, the public form's post first.
+    history = HistoricalRecords(
+        excluded_fields=["token", "submission_key"],
+        no_db_index=["reference", "search_name", "state", "country", "summit", "city"],
+    )
 
     class Meta:
         verbose_name = _("membership application")
         verbose_name_plural = _("membership applications")
         ordering = ["-submitted_at"]
+        # The admin filters by state (a plain index: Django's db_index would add a LIKE one).
+        indexes = [models.Index(fields=["state"], name="secretariat_application_state")]
         constraints = [
             models.UniqueConstraint(
                 fields=["search_name", "country"],
