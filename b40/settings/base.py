@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "b40.middleware.CSPMiddleware",  # django-csp's, the policy built once
     # last, as django-axes asks: it turns a lockout into its response
     "axes.middleware.AxesMiddleware",
 ]
