@@ -10,11 +10,19 @@ The receivers here do nothing but bump the version (STYLE: signals only flush ca
 app connects its own models in ``AppConfig.ready()`` with ``watch(self)``.
 
 Only what is the same for every anonymous visitor is stored: GET requests without a session
-or messages cookie, 200 answers that set no cookie, used no CSRF token, left no message and
-touched no session. Pages are keyed by host, language and full path (query string included),
-carry an ``ETag`` and a ``Last-Modified`` date, and a matching conditional request gets 304.
-A page is compressed once when it is stored, and sent compressed to browsers that accept
-gzip (never a page with a CSRF token in it).
+or messages cookie, 200 answers that set no cookie, used no CSRF token or CSP nonce, left no
+message and touched no session. Pages are keyed by host, language and full path (query string
+included), carry an ``ETag`` and a ``Last-Modified`` date, and a matching conditional request
+gets 304. A page is compressed once when it is stored (never one with a CSRF token in it).
+
+Two halves: the ``public_page`` decorator marks a view and says whether its answer may be
+kept; ``PublicPageMiddleware``, right after WhiteNoise, looks the page up (one round trip:
+the version and the one encoding this browser takes, plain or gzip, each stored on its own)
+and answers a hit before the rest of the middleware runs, with the headers the inner
+middleware gave the first answer (language, Vary, X-Frame-Options, the CSP). A form page's
+holes (its CSRF token, ``fresh_inputs``) are refilled per visitor, the CSRF cookie set as
+``CsrfViewMiddleware`` would. Only addresses of marked views pay the look-up.
+
 The data version must live in a cache every worker shares (Redis in production:
 ``CACHE_URL``); with the default per-process memory cache each worker has its own version
 and would not see another worker's writes.
