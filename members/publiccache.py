@@ -344,10 +344,10 @@ def _forget_urls(*, setting: str, **_kwargs) -> None:
         _public_view.cache_clear()
 
 
-# Set per answer by _finish (and cookies, which are no header): not kept with the page.
-PER_ANSWER_HEADERS = frozenset(
-    ("etag", "last-modified", "content-encoding", "content-length", "cache-control", "expires")
-)
+# Set per answer by _finish (as are cookies, which are no header): not kept with the page.
+# Cache-Control and Vary are kept as the view and the inner middleware left them: _finish
+# only adds to them, on the first answer as on every other.
+PER_ANSWER_HEADERS = frozenset(("etag", "last-modified", "content-encoding", "content-length"))
 
 
 def _entries(prepared: dict, *, version: str, headers: list) -> tuple[dict, dict]:

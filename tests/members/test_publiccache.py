@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from django.urls import path
 from django.utils import translation
+from django.views.decorators.cache import cache_control
 
 from members import publiccache
 from members.enums import PersonRole
@@ -148,8 +149,15 @@ def token_in_a_meta_tag_view(request):
     return HttpResponse(f'<meta name="csrf" content="{get_token(request)}">')
 
 
+@publiccache.public_page
+@cache_control(max_age=60)
+def kept_a_minute_view(request):
+    return HttpResponse("x" * 2000)
+
+
 urlpatterns = [
     path("somewhere/<str:kind>/", personal_view),
+    path("a-minute/", kept_a_minute_view),
     path("form/", token_in_a_meta_tag_view),
 ]
 
@@ -199,6 +207,16 @@ def test_switched_off_with_zero_seconds(client, db, settings, calls):
     client.get("/somewhere/plain/")
     assert len(calls) == 2
     assert not _stored("/somewhere/plain/")
+
+
+@pytest.mark.urls(__name__)
+def test_a_views_own_cache_control_is_kept_on_every_answer(db):
+    for encoding in ("", "gzip"):
+        cache.clear()
+        miss = Client().get("/a-minute/", HTTP_ACCEPT_ENCODING=encoding)
+        hit = Client().get("/a-minute/", HTTP_ACCEPT_ENCODING=encoding)
+        assert dict(hit.items()) == dict(miss.items())
+        assert set(hit["Cache-Control"].split(", ")) == {"max-age=60", "no-cache"}
 
 
 def test_a_view_called_without_the_middleware_renders_uncached(rf, db, calls):
