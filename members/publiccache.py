@@ -142,6 +142,14 @@ def same_for_everyone(
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 GZIP_MIN_BYTES = 1024  # smaller pages gain nothing worth a header
+# Set per answer by _finish (as are cookies, which are no header): not kept with the page.
+# Cache-Control and Vary are kept as the view and the inner middleware left them: _finish
+# only adds to them, on the first answer as on every other.
+PER_ANSWER_HEADERS = frozenset(("etag", "last-modified", "content-encoding", "content-length"))
+# What a 304 leaves out of the headers of the page.
+BODY_HEADERS = frozenset(
+    ("content-type", "content-length", "content-encoding", "content-disposition")
+)
 
 
 def _gzipped(content: bytes, holes: bool) -> bytes | None:
@@ -171,9 +179,14 @@ def _finish(request: HttpRequest, response: HttpResponse, entry: dict) -> HttpRe
     response["Content-Length"] = str(len(response.content))
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["modified"])
-    return get_conditional_response(
+    answer = get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["modified"], response=response
     )
+    if answer is not response:  # a 304 carries what every answer does (X-Frame-Options, CSP…)
+        for name, value in response.items():
+            if name.lower() not in BODY_HEADERS and name not in answer:
+                answer[name] = value
+    return answer
 
 
 def _input(name: str) -> re.Pattern:
@@ -342,12 +355,6 @@ def _public_view(urlconf: str, path: str) -> dict | None:
 def _forget_urls(*, setting: str, **_kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _public_view.cache_clear()
-
-
-# Set per answer by _finish (as are cookies, which are no header): not kept with the page.
-# Cache-Control and Vary are kept as the view and the inner middleware left them: _finish
-# only adds to them, on the first answer as on every other.
-PER_ANSWER_HEADERS = frozenset(("etag", "last-modified", "content-encoding", "content-length"))
 
 
 def _entries(prepared: dict, *, version: str, headers: list) -> tuple[dict, dict]:

@@ -49,6 +49,10 @@ def test_conditional_request_gets_304(db, client):
     since = page["Last-Modified"]
     assert client.get("/cities/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
     assert client.get("/cities/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    not_modified = client.get("/cities/", HTTP_IF_NONE_MATCH=page["ETag"])
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Vary", "Content-Language"):
+        assert not_modified[header] == page[header]  # RELIABILITY 2: every answer
+    assert "Content-Type" not in not_modified and not not_modified.content
 
 
 def test_admission_shows_the_new_city_at_once(db, client, django_capture_on_commit_callbacks):
