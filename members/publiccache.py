@@ -340,7 +340,7 @@ def public_page(view=None, *, fresh_inputs: dict[str, Callable[[], str]] | None 
     return decorate(view) if view is not None else decorate
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _public_view(urlconf: str, path: str) -> dict | None:
     """The fresh inputs of the public page at ``path`` (``{}`` if none), or None if the path
     is no public page: only those pay a look-up (never ``/healthz``)."""

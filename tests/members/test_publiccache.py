@@ -159,8 +159,14 @@ def kept_a_minute_view(request):
     return HttpResponse("x" * 2000)
 
 
+@publiccache.public_page
+def nonce_view(request):
+    return HttpResponse(f'<script nonce="{request.csp_nonce}" src="/s.js"></script>')
+
+
 urlpatterns = [
     path("somewhere/<str:kind>/", personal_view),
+    path("nonce/", nonce_view),
     path("a-minute/", kept_a_minute_view),
     path("form/", token_in_a_meta_tag_view),
 ]
@@ -211,6 +217,12 @@ def test_switched_off_with_zero_seconds(client, db, settings, calls):
     client.get("/somewhere/plain/")
     assert len(calls) == 2
     assert not _stored("/somewhere/plain/")
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_with_a_csp_nonce_is_not_stored(client, db):
+    assert b"nonce=" in client.get("/nonce/").content
+    assert not _stored("/nonce/")
 
 
 @pytest.mark.urls(__name__)
