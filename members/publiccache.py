@@ -428,12 +428,14 @@ class PublicPageMiddleware:
     @staticmethod
     def _storable(request: HttpRequest, response: HttpResponse, *, holes: bool) -> bool:
         # What an inner middleware did after the view: a cookie (but the CSRF one of a page
-        # with holes), or a CSP nonce that every visitor would then share.
+        # with holes), or a CSP nonce that every visitor would then share; and a body already
+        # encoded by someone else, which we would not know how to send.
         allowed = {settings.CSRF_COOKIE_NAME} if holes else set()
         return (
             response.status_code == 200
             and set(response.cookies) <= allowed
             and getattr(request, "_csp_nonce", None) is None
+            and not response.has_header("Content-Encoding")
         )
 
     def _answer(self, request: HttpRequest, entry: dict, fresh: dict) -> HttpResponse:

@@ -164,8 +164,18 @@ def nonce_view(request):
     return HttpResponse(f'<script nonce="{request.csp_nonce}" src="/s.js"></script>')
 
 
+@publiccache.public_page
+def already_compressed_view(request):
+    import gzip
+
+    response = HttpResponse(gzip.compress(b"x" * 2000))
+    response["Content-Encoding"] = "gzip"
+    return response
+
+
 urlpatterns = [
     path("somewhere/<str:kind>/", personal_view),
+    path("compressed/", already_compressed_view),
     path("nonce/", nonce_view),
     path("a-minute/", kept_a_minute_view),
     path("form/", token_in_a_meta_tag_view),
@@ -220,9 +230,11 @@ def test_switched_off_with_zero_seconds(client, db, settings, calls):
 
 
 @pytest.mark.urls(__name__)
-def test_a_page_with_a_csp_nonce_is_not_stored(client, db):
+def test_a_page_with_a_csp_nonce_or_already_compressed_is_not_stored(client, db):
     assert b"nonce=" in client.get("/nonce/").content
     assert not _stored("/nonce/")
+    assert client.get("/compressed/")["Content-Encoding"] == "gzip"
+    assert not _stored("/compressed/")
 
 
 @pytest.mark.urls(__name__)
