@@ -10,11 +10,19 @@ The receivers here do nothing but bump the version (STYLE: signals only flush ca
 app connects its own models in ``AppConfig.ready()`` with ``watch(self)``.
 
 Only what is the same for every anonymous visitor is stored: GET requests without a session
-or messages cookie, 200 answers that set no cookie, used no CSRF token, left no message and
-touched no session. Pages are keyed by host, language and full path (query string included),
-carry an ``ETag`` and a ``Last-Modified`` date, and a matching conditional request gets 304.
-A page is compressed once when it is stored, and sent compressed to browsers that accept
-gzip (never a page with a CSRF token in it).
+or messages cookie, 200 answers that set no cookie, used no CSRF token or CSP nonce, left no
+message and touched no session. Pages are keyed by host, language and full path (query string
+included), carry an ``ETag`` and a ``Last-Modified`` date, and a matching conditional request
+gets 304. A page is compressed once when it is stored (never one with a CSRF token in it).
+
+Two halves: the ``public_page`` decorator marks a view and says whether its answer may be
+kept; ``PublicPageMiddleware``, right after WhiteNoise, looks the page up (one round trip:
+the version and the one encoding this browser takes, plain or gzip, each stored on its own)
+and answers a hit before the rest of the middleware runs, with the headers the inner
+middleware gave the first answer (language, Vary, X-Frame-Options, the CSP). A form page's
+holes (its CSRF token, ``fresh_inputs``) are refilled per visitor, the CSRF cookie set as
+``CsrfViewMiddleware`` would. Only addresses of marked views pay the look-up.
+
 The data version must live in a cache every worker shares (Redis in production:
 ``CACHE_URL``); with the default per-process memory cache each worker has its own version
 and would not see another worker's writes.
@@ -27,14 +35,18 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from functools import partial, wraps
+from functools import lru_cache, partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, get_token
+from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -49,10 +61,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import compress_string
 
 VERSION_KEY = "b40:public:version"
-PAGE_PREFIX = "b40:public:page:"
+PAGE_PREFIX = "b40:public:page2:"  # 2: each encoding stored on its own
+GZIP_SUFFIX = ":gz"
 FRAGMENT_PREFIX = "b40:fragment:"
-# Headers worth keeping with the page; the middleware adds the rest on every answer.
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
 def seconds() -> int:
@@ -131,6 +142,14 @@ def same_for_everyone(
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 GZIP_MIN_BYTES = 1024  # smaller pages gain nothing worth a header
+# Set per answer by _finish (as are cookies, which are no header): not kept with the page.
+# Cache-Control and Vary are kept as the view and the inner middleware left them: _finish
+# only adds to them, on the first answer as on every other.
+PER_ANSWER_HEADERS = frozenset(("etag", "last-modified", "content-encoding", "content-length"))
+# What a 304 leaves out of the headers of the page.
+BODY_HEADERS = frozenset(
+    ("content-type", "content-length", "content-encoding", "content-disposition")
+)
 
 
 def _gzipped(content: bytes, holes: bool) -> bytes | None:
@@ -142,26 +161,32 @@ def _gzipped(content: bytes, holes: bool) -> bytes | None:
     return compressed if len(compressed) < len(content) else None
 
 
-def _finish(request: HttpRequest, response: HttpResponse, entry: dict):
+def _finish(request: HttpRequest, response: HttpResponse, entry: dict) -> HttpResponse:
+    """What every answer from the cache gets, the first one too."""
     # Logged-in visitors see other content at the same address: caches must ask us again.
     patch_vary_headers(response, ("Cookie",))
     if entry["holes"]:  # a form with this visitor's own tokens: nobody keeps it
         add_never_cache_headers(response)
+        response["Content-Length"] = str(len(response.content))
         return response
     patch_cache_control(response, no_cache=True)
-    etag = entry["etag"]
-    if entry.get("gzip") is not None:
+    if entry["variants"]:
         patch_vary_headers(response, ("Accept-Encoding",))
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-            # Stored compressed, sent as it is (GZipMiddleware would compress every time).
-            response.content = entry["gzip"]
-            response["Content-Encoding"] = "gzip"
-            etag = f"W/{etag}"  # the same page, another encoding (as GZipMiddleware says)
-    response["ETag"] = etag
+    if entry["gzip"]:
+        # Stored compressed, sent as it is (GZipMiddleware would compress every time).
+        response.content = entry["content"]
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(response.content))
+    response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["modified"])
-    return get_conditional_response(
-        request, etag=etag, last_modified=entry["modified"], response=response
+    answer = get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["modified"], response=response
     )
+    if answer is not response:  # a 304 carries what every answer does (X-Frame-Options, CSP…)
+        for name, value in response.items():
+            if name.lower() not in BODY_HEADERS and name not in answer:
+                answer[name] = value
+    return answer
 
 
 def _input(name: str) -> re.Pattern:
@@ -271,22 +296,9 @@ def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if seconds() <= 0 or not _anonymous_request(request):
-            return view(request, *args, **kwargs)
-        key = _page_key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = current_version(found)
-        entry = found.get(key)
-        if entry is not None and entry["version"] == version:
-            content = entry["content"]
-            if entry["holes"]:
-                content = fill_holes(request, content, fresh)
-            response = HttpResponse(content, status=200)
-            for name, value in entry["headers"]:
-                response[name] = value
-            return _finish(request, response, entry)
-
         response = view(request, *args, **kwargs)
+        if not getattr(request, "_public_page", False):  # no PublicPageMiddleware: uncached
+            return response
         if callable(getattr(response, "render", None)) and not response.is_rendered:
             response = response.render()
         if not same_for_everyone(request, response, holes=bool(fresh)):
@@ -297,19 +309,16 @@ def _cached_view(view: Callable, fresh: dict | None = None) -> Callable:
             content = punch_holes(request, content, fresh)
             if content is None:
                 return response
-        digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
-        entry = {
-            "version": version,
-            "etag": None if holes else f'"{digest}"',
-            "modified": int(timezone.now().timestamp()),  # HTTP dates have whole seconds
-            "headers": [(h, response[h]) for h in KEPT_HEADERS if response.has_header(h)],
+        # The middleware completes it with the headers and stores it (the version it read
+        # before the view read the rows: a write meanwhile leaves this entry unused).
+        response._public_page = {
             "content": content,
-            "gzip": _gzipped(content, holes),
             "holes": holes,
+            "modified": int(timezone.now().timestamp()),  # HTTP dates have whole seconds
         }
-        cache.set(key, entry, timeout=seconds())
-        return _finish(request, response, entry)
+        return response
 
+    wrapper.public_page = fresh  # what PublicPageMiddleware refills on a hit
     return wrapper
 
 
@@ -318,7 +327,8 @@ def public_page(view=None, *, fresh_inputs: dict[str, Callable[[], str]] | None 
 
     ``fresh_inputs`` names hidden inputs that get a new value on every answer (e.g. a signed
     form token); with it, a form page is cached too: its CSRF token and those inputs are
-    refilled for each visitor, and such a page carries no ETag.
+    refilled for each visitor, and such a page carries no ETag. The view decides what may be
+    kept; ``PublicPageMiddleware`` looks it up and stores it.
     """
 
     def decorate(view):
@@ -328,3 +338,114 @@ def public_page(view=None, *, fresh_inputs: dict[str, Callable[[], str]] | None 
         return decorator(view)
 
     return decorate(view) if view is not None else decorate
+
+
+@lru_cache(maxsize=4096)
+def _public_view(urlconf: str, path: str) -> dict | None:
+    """The fresh inputs of the public page at ``path`` (``{}`` if none), or None if the path
+    is no public page: only those pay a look-up (never ``/healthz``)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_page", None)
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting: str, **_kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _public_view.cache_clear()
+
+
+def _entries(prepared: dict, *, version: str, headers: list) -> tuple[dict, dict]:
+    """The page as stored: plain, and as sent to browsers that accept gzip (the plain entry
+    again when it is not compressed)."""
+    content, holes = prepared["content"], prepared["holes"]
+    compressed = _gzipped(content, holes)
+    plain = {
+        "version": version,
+        "etag": None if holes else f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
+        "modified": prepared["modified"],
+        "headers": headers,
+        "content": content,
+        "holes": holes,
+        "gzip": False,  # this content is compressed
+        "variants": compressed is not None,  # a compressed copy exists: Vary: Accept-Encoding
+    }
+    if compressed is None:
+        return plain, plain
+    # The same page, another encoding: a weak ETag (as GZipMiddleware says).
+    packed = {**plain, "content": compressed, "gzip": True, "etag": f"W/{plain['etag']}"}
+    return plain, packed
+
+
+class PublicPageMiddleware:
+    """Answers an anonymous GET of a public page from the cache, before the rest of the
+    middleware runs (sessions, users, messages… have nothing to say to such a visitor).
+
+    Put it right after WhiteNoise. On a miss the view renders as usual, the ``public_page``
+    decorator says what may be kept, and it is stored here with the headers every inner
+    middleware added (language, Vary, X-Frame-Options, the CSP), to be sent as they are.
+    """
+
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+        # The language as LocaleMiddleware picks it (it does again, harmlessly, on a miss);
+        # the CSRF token and cookie of a page with holes as CsrfViewMiddleware gives them.
+        self.locale = LocaleMiddleware(get_response)
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if seconds() <= 0 or not _anonymous_request(request):
+            return self.get_response(request)
+        fresh = _public_view(settings.ROOT_URLCONF, request.path_info)
+        if fresh is None:
+            return self.get_response(request)
+        self.locale.process_request(request)
+        key = _page_key(request)  # DisallowedHost for a bad Host: a 400, as anywhere
+        gzip_ok = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+        wanted = key + GZIP_SUFFIX if gzip_ok else key
+        found = cache.get_many([VERSION_KEY, wanted])
+        version = current_version(found)
+        entry = found.get(wanted)
+        if entry is not None and entry["version"] == version:
+            return self._answer(request, entry, fresh)
+
+        request._public_page = True  # the decorator prepares what may be stored
+        response = self.get_response(request)
+        prepared = getattr(response, "_public_page", None)
+        if prepared is None or not self._storable(request, response, holes=prepared["holes"]):
+            return response
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in PER_ANSWER_HEADERS
+        ]
+        plain, packed = _entries(prepared, version=version, headers=headers)
+        cache.set_many({key: plain, key + GZIP_SUFFIX: packed}, timeout=seconds())
+        return _finish(request, response, packed if gzip_ok else plain)
+
+    @staticmethod
+    def _storable(request: HttpRequest, response: HttpResponse, *, holes: bool) -> bool:
+        # What an inner middleware did after the view: a cookie (but the CSRF one of a page
+        # with holes), or a CSP nonce that every visitor would then share; and a body already
+        # encoded by someone else, which we would not know how to send.
+        allowed = {settings.CSRF_COOKIE_NAME} if holes else set()
+        return (
+            response.status_code == 200
+            and set(response.cookies) <= allowed
+            and getattr(request, "_csp_nonce", None) is None
+            and not response.has_header("Content-Encoding")
+        )
+
+    def _answer(self, request: HttpRequest, entry: dict, fresh: dict) -> HttpResponse:
+        content = entry["content"]
+        if entry["holes"]:
+            self.csrf.process_request(request)
+            content = fill_holes(request, content, fresh)
+        response = HttpResponse(content)
+        for name, value in entry["headers"]:
+            response[name] = value
+        if entry["holes"]:
+            response = self.csrf.process_response(request, response)  # the cookie, if due
+        return _finish(request, response, entry)

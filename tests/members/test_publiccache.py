@@ -2,12 +2,14 @@
 
 import pytest
 from django.contrib.messages import add_message, constants
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.urls import path
+from django.utils import translation
+from django.views.decorators.cache import cache_control
 
 from members import publiccache
 from members.enums import PersonRole
@@ -47,6 +49,10 @@ def test_conditional_request_gets_304(db, client):
     since = page["Last-Modified"]
     assert client.get("/cities/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
     assert client.get("/cities/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    not_modified = client.get("/cities/", HTTP_IF_NONE_MATCH=page["ETag"])
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Vary", "Content-Language"):
+        assert not_modified[header] == page[header]  # RELIABILITY 2: every answer
+    assert "Content-Type" not in not_modified and not not_modified.content
 
 
 def test_admission_shows_the_new_city_at_once(db, client, django_capture_on_commit_callbacks):
@@ -121,70 +127,133 @@ def test_query_string_is_part_of_the_key(db, client):
     assert "Skopje" not in found
 
 
-def _stored(request) -> bool:
-    return cache.get(publiccache._page_key(request)) is not None
+# A few views of this module's own, at addresses of their own (``pytest.mark.urls``).
+CALLS: list = []
 
 
+@publiccache.public_page
+def personal_view(request, kind):
+    CALLS.append(request)
+    response = HttpResponse("hello")
+    if kind == "csrf":
+        get_token(request)
+    elif kind == "cookie":
+        response.set_cookie("choice", "1")
+    elif kind == "message":
+        add_message(request, constants.INFO, "saved")
+    elif kind == "session":
+        request.session["seen"] = True
+    elif kind == "error":
+        response.status_code = 404
+    return response
+
+
+@publiccache.public_page(fresh_inputs={"form_token": lambda: "new"})
+def token_in_a_meta_tag_view(request):
+    return HttpResponse(f'<meta name="csrf" content="{get_token(request)}">')
+
+
+@publiccache.public_page
+@cache_control(max_age=60)
+def kept_a_minute_view(request):
+    return HttpResponse("x" * 2000)
+
+
+@publiccache.public_page
+def nonce_view(request):
+    return HttpResponse(f'<script nonce="{request.csp_nonce}" src="/s.js"></script>')
+
+
+@publiccache.public_page
+def already_compressed_view(request):
+    import gzip
+
+    response = HttpResponse(gzip.compress(b"x" * 2000))
+    response["Content-Encoding"] = "gzip"
+    return response
+
+
+urlpatterns = [
+    path("somewhere/<str:kind>/", personal_view),
+    path("compressed/", already_compressed_view),
+    path("nonce/", nonce_view),
+    path("a-minute/", kept_a_minute_view),
+    path("form/", token_in_a_meta_tag_view),
+]
+
+
+def _stored(path: str) -> bool:
+    request = RequestFactory().get(path)
+    with translation.override("en"):
+        return cache.get(publiccache._page_key(request)) is not None
+
+
+@pytest.fixture
+def calls():
+    CALLS.clear()
+    yield CALLS
+    CALLS.clear()
+
+
+@pytest.mark.urls(__name__)
 @pytest.mark.parametrize(
     "personal",
     ["csrf", "cookie", "message", "session", "error"],
 )
-def test_personal_or_failed_answer_is_not_stored(rf, db, personal):
-    @publiccache.public_page
-    def view(request):
-        response = HttpResponse("hello")
-        if personal == "csrf":
-            get_token(request)
-        elif personal == "cookie":
-            response.set_cookie("choice", "1")
-        elif personal == "message":
-            add_message(request, constants.INFO, "saved")
-        elif personal == "session":
-            request.session["seen"] = True
-        elif personal == "error":
-            response.status_code = 404
-        return response
-
-    from django.contrib.sessions.backends.cache import SessionStore
-
-    request = rf.get("/somewhere/")
-    request.session = SessionStore()
-    request._messages = CookieStorage(request)
-    view(request)
-    assert not _stored(request)
+def test_personal_or_failed_answer_is_not_stored(client, db, calls, personal):
+    client.get(f"/somewhere/{personal}/")
+    assert calls
+    assert not _stored(f"/somewhere/{personal}/")
 
 
-def test_plain_answer_is_stored_and_visitors_with_a_session_bypass_it(rf, db):
-    calls = []
-
-    @publiccache.public_page
-    def view(request):
-        calls.append(request)
-        return HttpResponse("hello")
-
-    view(rf.get("/somewhere/"))
-    view(rf.get("/somewhere/"))
+@pytest.mark.urls(__name__)
+def test_plain_answer_is_stored_and_visitors_with_a_session_bypass_it(db, calls):
+    Client().get("/somewhere/plain/")
+    Client().get("/somewhere/plain/")
     assert len(calls) == 1
-    assert _stored(rf.get("/somewhere/"))
-    with_session = rf.get("/somewhere/")
-    with_session.COOKIES["sessionid"] = "abc"
-    view(with_session)
-    view(rf.post("/somewhere/"))
-    assert len(calls) == 3
+    assert _stored("/somewhere/plain/")
+    with_session = Client()
+    with_session.cookies["sessionid"] = "abc"
+    with_session.get("/somewhere/plain/")
+    Client().post("/somewhere/plain/")
+    Client().head("/somewhere/plain/")
+    assert len(calls) == 4
 
 
-def test_switched_off_with_zero_seconds(rf, db, settings):
+@pytest.mark.urls(__name__)
+def test_switched_off_with_zero_seconds(client, db, settings, calls):
     settings.PUBLIC_CACHE_SECONDS = 0
-    calls = []
-
-    @publiccache.public_page
-    def view(request):
-        calls.append(request)
-        return HttpResponse("hello")
-
-    view(rf.get("/x/"))
-    view(rf.get("/x/"))
+    client.get("/somewhere/plain/")
+    client.get("/somewhere/plain/")
     assert len(calls) == 2
+    assert not _stored("/somewhere/plain/")
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_with_a_csp_nonce_or_already_compressed_is_not_stored(client, db):
+    assert b"nonce=" in client.get("/nonce/").content
+    assert not _stored("/nonce/")
+    assert client.get("/compressed/")["Content-Encoding"] == "gzip"
+    assert not _stored("/compressed/")
+
+
+@pytest.mark.urls(__name__)
+def test_a_views_own_cache_control_is_kept_on_every_answer(db):
+    for encoding in ("", "gzip"):
+        cache.clear()
+        miss = Client().get("/a-minute/", HTTP_ACCEPT_ENCODING=encoding)
+        hit = Client().get("/a-minute/", HTTP_ACCEPT_ENCODING=encoding)
+        assert dict(hit.items()) == dict(miss.items())
+        assert set(hit["Cache-Control"].split(", ")) == {"max-age=60", "no-cache"}
+
+
+def test_a_view_called_without_the_middleware_renders_uncached(rf, db, calls):
+    personal_view(rf.get("/somewhere/plain/"), kind="plain")
+    response = personal_view(rf.get("/somewhere/plain/"), kind="plain")
+    assert len(calls) == 2
+    assert response.content == b"hello"
+    assert not hasattr(response, "_public_page")
+    assert not _stored("/somewhere/plain/")
 
 
 def _hidden(content: bytes, name: str) -> str:
@@ -229,14 +298,10 @@ def test_form_page_is_cached_with_fresh_tokens_for_each_visitor(
     assert Application.objects.get(city_name="Kranj")
 
 
-def test_page_with_a_csrf_token_outside_hidden_inputs_is_not_stored(rf, db):
-    @publiccache.public_page(fresh_inputs={"form_token": lambda: "new"})
-    def view(request):
-        return HttpResponse(f'<meta name="csrf" content="{get_token(request)}">')
-
-    request = rf.get("/form/")
-    view(request)
-    assert not _stored(request)
+@pytest.mark.urls(__name__)
+def test_page_with_a_csrf_token_outside_hidden_inputs_is_not_stored(client, db):
+    assert client.get("/form/").status_code == 200
+    assert not _stored("/form/")
 
 
 def test_an_application_alone_does_not_flush_the_public_pages(db):
@@ -287,3 +352,123 @@ def test_a_form_page_with_a_csrf_token_is_never_compressed(db, client):
     page = client.get("/apply/", HTTP_ACCEPT_ENCODING="gzip")
     assert page.get("Content-Encoding") is None  # a secret in a compressed page: BREACH
     assert b"csrfmiddlewaretoken" in page.content
+
+
+def test_a_hit_skips_the_middleware_behind_it_and_sends_the_same_headers(
+    db, monkeypatch, django_assert_num_queries
+):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    sessions = []
+    original = SessionMiddleware.process_request
+    monkeypatch.setattr(
+        SessionMiddleware,
+        "process_request",
+        lambda self, request: (sessions.append(request), original(self, request))[1],
+    )
+    for encoding in ("", "gzip"):
+        cache.clear()
+        miss = Client().get("/cities/", HTTP_ACCEPT_ENCODING=encoding)
+        assert len(sessions) == 1
+        with django_assert_num_queries(0):
+            hit = Client().get("/cities/", HTTP_ACCEPT_ENCODING=encoding)
+        assert len(sessions) == 1  # the session, users, messages… never asked
+        assert hit.content == miss.content
+        assert dict(hit.items()) == dict(miss.items())
+        assert "default-src 'self'" in hit["Content-Security-Policy"]
+        assert hit["X-Frame-Options"] == "DENY"
+        assert hit["Content-Language"] == "en"
+        assert {"Accept-Language", "Cookie", "Accept-Encoding"} <= set(hit["Vary"].split(", "))
+        assert hit["Content-Length"] == str(len(hit.content))
+        sessions.clear()
+    feed = Client().get("/working-groups/calendar.ics")
+    with django_assert_num_queries(0):
+        feed_hit = Client().get("/working-groups/calendar.ics")
+    assert dict(feed_hit.items()) == dict(feed.items())
+    assert feed_hit["Content-Type"] == "text/calendar; charset=utf-8"
+    assert feed_hit["Content-Disposition"] == 'inline; filename="b40-working-groups.ics"'
+
+
+def test_a_browser_that_accepts_gzip_fetches_only_the_compressed_page(db, monkeypatch):
+    import gzip
+
+    fetched = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: (fetched.append(keys), original(keys))[1])
+    plain = Client().get("/cities/")  # stored now, both encodings
+    packed = Client().get("/cities/", HTTP_ACCEPT_ENCODING="gzip")
+    again = Client().get("/cities/")
+    key = fetched[0][1]
+    assert fetched == [
+        [publiccache.VERSION_KEY, key],
+        [publiccache.VERSION_KEY, key + ":gz"],
+        [publiccache.VERSION_KEY, key],
+    ]
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain and "Content-Encoding" not in again
+    assert gzip.decompress(packed.content) == plain.content == again.content
+    assert plain["Content-Type"] == packed["Content-Type"] == "text/html; charset=utf-8"
+    assert len(packed.content) < len(plain.content)
+    assert packed["Content-Length"] == str(len(packed.content))
+    assert cache.get(key)["content"] == plain.content  # each encoding stored on its own
+    assert cache.get(key + ":gz")["content"] == packed.content
+
+
+def test_each_language_gets_its_own_page_by_the_browsers_accept_language(
+    db, django_assert_num_queries
+):
+    english = Client().get("/about/", HTTP_ACCEPT_LANGUAGE="en")
+    bulgarian = Client().get("/about/", HTTP_ACCEPT_LANGUAGE="bg")
+    assert b'lang="bg"' in bulgarian.content and b'lang="en"' in english.content
+    with django_assert_num_queries(0):
+        bulgarian_hit = Client().get("/about/", HTTP_ACCEPT_LANGUAGE="bg,en;q=0.5")
+        english_hit = Client().get("/about/", HTTP_ACCEPT_LANGUAGE="en-GB")
+    assert bulgarian_hit.content == bulgarian.content
+    assert english_hit.content == english.content
+    assert (bulgarian_hit["Content-Language"], english_hit["Content-Language"]) == ("bg", "en")
+
+
+def test_a_form_page_from_the_cache_gives_a_new_visitor_a_working_csrf_token(db, settings):
+    settings.APPLICATION_MIN_FILL_SECONDS = 0
+    miss = Client(enforce_csrf_checks=True).get("/apply/")
+    visitor = Client(enforce_csrf_checks=True)
+    hit = visitor.get("/apply/")
+    assert set(hit.cookies) == set(miss.cookies) == {"csrftoken"}
+    assert {k: v for k, v in hit.items() if k != "Content-Length"} == {
+        k: v for k, v in miss.items() if k != "Content-Length"
+    }
+    assert "Cookie" in hit["Vary"]
+    data = {
+        "csrfmiddlewaretoken": _hidden(hit.content, "csrfmiddlewaretoken"),
+        "form_token": _hidden(hit.content, "form_token"),
+        "city_name": "Bled",
+        "country": Country.objects.get(code="SI").pk,
+        "mayor_name": "A Mayor",
+        "contact_name": "A Contact",
+        "contact_position": "Head of relations",
+        "contact_email": "bled@example.org",
+        "contact_phone": "+386 4 575 01 00",
+        "website": "https://bled.example",
+        "motivation": "We want to join.",
+        "consent": "on",
+        "homepage": "",
+    }
+    assert visitor.post("/apply/", data).status_code == 302
+    assert Application.objects.filter(city_name="Bled").exists()
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get("/apply/")  # another visitor's cookie does not pass with this page's token
+    stranger.cookies["csrftoken"] = "x" * 32
+    assert stranger.post("/apply/", {**data, "city_name": "Kamnik"}).status_code == 403
+
+
+def test_a_bad_host_is_still_a_400(db, client):
+    assert client.get("/cities/", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/healthz", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_addresses_that_are_no_public_page_never_ask_the_cache(db, monkeypatch):
+    fetched = []
+    monkeypatch.setattr(cache, "get_many", lambda keys: fetched.append(keys) or {})
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get("/no-such-page/").status_code == 404
+    assert fetched == []
