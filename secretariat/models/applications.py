@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from members.history import HistoricalRecords
 from members.models import City, Country, phone_validator
 from members.text import fold
 from presidency.models import Summit
