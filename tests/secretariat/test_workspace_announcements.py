@@ -238,3 +238,24 @@ def test_kept_dashboard_panels_carry_the_visitors_own_csrf_token(mayor):
     response = browser.post(join, {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert GroupMembership.objects.filter(group=group, city=mayor.city).exists()
+
+
+def test_sending_to_every_city_costs_the_same_queries_however_many_cities(
+    secretariat_user, django_capture_on_commit_callbacks
+):
+    def queries_to_all() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            post(secretariat_user, audience=Audience.ALL, title=f"To all {City.objects.count()}")
+        return len(captured.captured_queries)
+
+    for slug in ("tirana", "split"):
+        PersonFactory(city=city(slug), email=f"office@{slug}.example")
+    few = queries_to_all()
+    for n in range(30):
+        PersonFactory(email=f"contact{n}@many.example")  # a new city each, with a contact
+    with django_capture_on_commit_callbacks(execute=True):
+        many = post(secretariat_user, audience=Audience.ALL, title="To all, many")
+    assert queries_to_all() == few
+    assert many.deliveries.count() == City.objects.filter(status="active").count()
+    assert many.deliveries.filter(mail__isnull=False).count() == 32
+    assert len(mail.outbox) == 32
