@@ -55,12 +55,11 @@ def queue_mails(messages: Sequence[Message]) -> list[Mail]:
     )
     if mails:
         mails_queued.send(sender=Mail, mails=mails, using=Mail.objects.db)
-    for mail in mails:
-        _enqueue_on_commit(mail.pk)
+        _enqueue_on_commit([mail.pk for mail in mails])
     return mails
 
 
-def _enqueue_on_commit(mail_id: int) -> None:
+def _enqueue_on_commit(mail_ids: list[int]) -> None:
     """One hand-over to the broker per transaction, however many mails it queues (an
     announcement to every member city is one message, not a thousand, in the request).
 
@@ -73,9 +72,9 @@ def _enqueue_on_commit(mail_id: int) -> None:
     for savepoints, func, _robust in connection.run_on_commit:
         batch = getattr(func, "outbox_batch", None)
         if batch is not None and savepoints == here:  # this very atomic block's batch
-            batch.append(mail_id)
+            batch.extend(mail_ids)
             return
-    batch = [mail_id]
+    batch = list(mail_ids)
 
     def hand_over() -> None:
         hand_over.outbox_batch = None  # handed over: a later mail starts a new batch
