@@ -36,6 +36,7 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import lru_cache, partial, wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,6 +60,8 @@ from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import compress_string
+
+T = TypeVar("T")
 
 VERSION_KEY = "b40:public:version"
 PAGE_PREFIX = "b40:public:page2:"  # 2: each encoding stored on its own
@@ -240,6 +243,28 @@ def current_version(found: dict, key: str = VERSION_KEY) -> str:
         if not cache.add(key, version, timeout=None):
             version = cache.get(key)
     return version
+
+
+def kept_per_version(load: Callable[[], T]) -> Callable[[], T]:
+    """``load()``'s answer kept in this process for as long as the data version stands (any
+    write to a watched model ends it): for small tables read on every request. The version
+    is read before the rows, so a write meanwhile leaves the copy unused. Without a version
+    (the cache down) or with the cache off, the rows are read each time."""
+    kept: tuple[str, T] | None = None
+
+    @wraps(load)
+    def get() -> T:
+        nonlocal kept
+        if seconds() <= 0:
+            return load()
+        version = current_version(cache.get_many([VERSION_KEY]))
+        if version is None:
+            return load()
+        if kept is None or kept[0] != version:
+            kept = (version, load())  # one assignment: a thread sees an old pair or a new one
+        return kept[1]
+
+    return get
 
 
 def _rendered(result) -> tuple[str, datetime.datetime | None]:

@@ -1,4 +1,4 @@
-"""Handing committed mails to the broker in batches, from a thread of the web process.
+"""Handing committed work to the broker in batches, from a thread of the web process.
 
 A publish through Celery costs about 0.4 ms of the process's time (kombu builds a message
 and a Redis client each time), as much as the rest of a small request's writes. The web
@@ -61,25 +61,25 @@ class Relay:
             self.flush()
 
 
-_relay: Relay | None = None
+_relays: dict[str, Relay] = {}
 
 
-def start(publish: Callable[[list[int]], object], *, delay: float) -> None:
-    """Turn batching on for this process (and the processes forked from it)."""
-    global _relay  # noqa: PLW0603 — one relay per process, set once at start-up
+def start(name: str, publish: Callable[[list[int]], object], *, delay: float) -> None:
+    """Turn batching on for ``name``'s hand-overs in this process (and the processes forked
+    from it); ``publish`` gets the ids gathered."""
     if delay <= 0:
         return
-    _relay = Relay(publish, delay=delay)
-    atexit.register(_relay.flush)
+    stop(name)
+    _relays[name] = relay = Relay(publish, delay=delay)
+    atexit.register(relay.flush)
 
 
-def stop() -> None:
-    global _relay  # noqa: PLW0603
-    if _relay is not None:
-        atexit.unregister(_relay.flush)
-        _relay.flush()
-    _relay = None
+def stop(name: str) -> None:
+    relay = _relays.pop(name, None)
+    if relay is not None:
+        atexit.unregister(relay.flush)
+        relay.flush()
 
 
-def current() -> Relay | None:
-    return _relay
+def current(name: str) -> Relay | None:
+    return _relays.get(name)

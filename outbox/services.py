@@ -20,6 +20,7 @@ from outbox.signals import mails_queued
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+RELAY = "outbox.mails"  # the web processes' batched hand-over of committed mails
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _enqueue_on_commit(mail_ids: list[int]) -> None:
 
     def hand_over() -> None:
         hand_over.outbox_batch = None  # handed over: a later mail starts a new batch
-        batching = relay.current()
+        batching = relay.current(RELAY)
         if batching is not None:  # the web server's processes: with other commits' mails
             batching.add(batch)
         else:
@@ -92,7 +93,7 @@ def hand_over_in_batches() -> None:
     """Batch this process's hand-overs (``outbox.relay``); the web server's entry point,
     ``b40/wsgi.py``, asks. Without a broker, mails are sent in-process at the commit."""
     if not settings.CELERY_TASK_ALWAYS_EAGER:
-        relay.start(_publish, delay=settings.OUTBOX_HANDOVER_SECONDS)
+        relay.start(RELAY, _publish, delay=settings.OUTBOX_HANDOVER_SECONDS)
 
 
 def _publish(mail_ids: list[int]) -> None:

@@ -13,5 +13,11 @@ class SecretariatConfig(AppConfig):
         # Public pages are flushed when our rows change; applications appear on none of them
         # (an admission writes a City), so the public form cannot flush the cache.
         publiccache.watch(
-            self, exclude=("Application", "ApplicationEvent", "HistoricalApplication")
+            self,
+            exclude=(
+                "Application",
+                "ApplicationEvent",
+                "ApplicationReceipt",
+                "HistoricalApplication",
+            ),
         )

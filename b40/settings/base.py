@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.sweep_mails",
         "schedule": crontab(minute="*/5"),
     },
+    # New applications whose mails were never written (the broker was down at the filing)
+    "secretariat-sweep-application-receipts": {
+        "task": "secretariat.sweep_application_receipts",
+        "schedule": crontab(minute="*/5"),
+    },
     "workinggroups-plan-meetings": {
         "task": "workinggroups.plan_meetings",
         "schedule": crontab(hour=6, minute=15),

@@ -8,12 +8,13 @@ from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from members.models import phone_validator
-from members.selectors import eligible_countries
+from members.models import Country, phone_validator
+from members.selectors import eligible_countries, eligible_country
 from presidency.models import Summit
 from secretariat.enums.applications import ApplicationState, allowed_transitions
 from secretariat.models.applications import MOTIVATION_MAX_LENGTH, Application
@@ -37,6 +38,28 @@ def _required(message: str) -> dict:
     return {"required": message}
 
 
+class EligibleCountryField(forms.ModelChoiceField):
+    """Lists the eligible countries; a posted choice is checked against the copy of them
+    kept per data version (``members.selectors.eligible_country``), not by a query."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Country):
+            value = value.pk
+        try:
+            country = eligible_country(int(value))
+        except (TypeError, ValueError):
+            country = None
+        if country is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return country
+
+
 class OptionalGroupsField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         if not value and not self.required:
@@ -55,7 +78,7 @@ class ApplicationForm(forms.Form):
             "max_length": _("A city's name has at most %(limit_value)d characters."),
         },
     )
-    country = forms.ModelChoiceField(
+    country = EligibleCountryField(
         label=_("Country"),
         queryset=eligible_countries(),
         empty_label=_("Choose the country"),

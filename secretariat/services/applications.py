@@ -2,9 +2,11 @@
 the public form, the status link, the admin form, the admin actions and the shell."""
 
 import datetime
+import logging
 import secrets
 import uuid
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,13 +19,16 @@ from django.utils.translation import gettext as _
 from members.enums import PersonRole
 from members.models import City, Country, User
 from members.services import appoint_person, create_city
+from outbox import relay
 from outbox.services import Message, queue_mail, queue_mails
 from presidency.models import Summit
 from secretariat.enums.applications import ApplicationState, allowed_transitions
-from secretariat.models.applications import Application, ApplicationEvent
+from secretariat.models.applications import Application, ApplicationEvent, ApplicationReceipt
 from secretariat.selectors import applications as selectors
 from workinggroups.enums import GroupState
 from workinggroups.models import GroupMembership, WorkingGroup
+
+logger = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
@@ -172,20 +177,70 @@ def _record_submission(application: Application, groups: list[WorkingGroup]) -> 
         to_state=ApplicationState.SUBMITTED,
         at=application.submitted_at,
     )
+    # The mails are written after the commit, by a worker: the application row is the
+    # record that they are due (no receipt yet), so a lost hand-over is the sweep's.
+    transaction.on_commit(partial(_hand_over_receipt, application.pk))
+
+
+RECEIPTS_RELAY = "secretariat.receipts"  # the web processes' batched hand-over of new filings
+RECEIPT_SWEEP_AFTER = datetime.timedelta(minutes=2)
+RECEIPT_SWEEP_WITHIN = datetime.timedelta(days=7)
+
+
+def _hand_over_receipt(application_id: int) -> None:
+    batching = relay.current(RECEIPTS_RELAY)
+    if batching is not None:  # the web server's processes: with the other filings' of now
+        batching.add([application_id])
+    else:
+        _publish_receipts([application_id])
+
+
+def _publish_receipts(application_ids: list[int]) -> None:
+    from secretariat.tasks import mail_application_receipts
+
+    try:
+        mail_application_receipts.delay(application_ids=list(application_ids))
+    except Exception:  # broker down: the applications wait, unmailed, for the sweep
+        logger.warning(
+            "could not hand over the receipts of %s applications; the sweep will",
+            len(application_ids),
+            exc_info=True,
+        )
+
+
+def hand_over_receipts_in_batches() -> None:
+    """Batch this process's hand-overs of new filings (``outbox.relay``); the web server's
+    entry point, ``b40/wsgi.py``, asks. Without a broker the receipt is mailed at the commit."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        relay.start(RECEIPTS_RELAY, _publish_receipts, delay=settings.OUTBOX_HANDOVER_SECONDS)
+
+
+@transaction.atomic
+def mail_receipt(*, application_id: int) -> bool:
+    """Write the applicant's receipt (in the language they filed in) and the secretariat's
+    notice of a new application, once (rule M3). False if they were written already or the
+    application is gone; run twice at once, the receipt's key lets one through."""
+    application = Application.objects.select_related("country").filter(pk=application_id).first()
+    if application is None:
+        return False
+    _receipt, created = ApplicationReceipt.objects.get_or_create(application=application)
+    if not created:
+        return False
     context = {
         "application": application,
-        "groups": groups,
+        "groups": list(application.working_groups.order_by("name")),
         "status_link": status_link(application),
         "admin_link": settings.SITE_URL
         + reverse("admin:secretariat_application_change", args=[application.pk]),
     }
-    to_applicant = Message(
-        to=[application.contact_email],
-        subject=_("Your B40 membership application %(reference)s")
-        % {"reference": application.reference},
-        body=render_to_string("secretariat/mail/application_received.txt", context),
-        kind="application-received",
-    )
+    with translation.override(application.language or settings.LANGUAGE_CODE):
+        to_applicant = Message(
+            to=[application.contact_email],
+            subject=_("Your B40 membership application %(reference)s")
+            % {"reference": application.reference},
+            body=render_to_string("secretariat/mail/application_received.txt", context),
+            kind="application-received",
+        )
     with translation.override(settings.LANGUAGE_CODE):  # rule T2: the secretariat works in English
         to_secretariat = Message(
             to=[settings.SECRETARIAT_EMAIL],
@@ -195,6 +250,25 @@ def _record_submission(application: Application, groups: list[WorkingGroup]) -> 
             kind="application-notice",
         )
     queue_mails([to_applicant, to_secretariat])
+    return True
+
+
+def sweep_receipts(*, now: datetime.datetime | None = None) -> int:
+    """Hand over again the filings of the last week left without their mails (the broker
+    was down, or a process died before its hand-over); return how many."""
+    now = now or timezone.now()
+    waiting = list(
+        Application.objects.filter(
+            receipt__isnull=True,
+            submitted_at__lt=now - RECEIPT_SWEEP_AFTER,
+            submitted_at__gte=now - RECEIPT_SWEEP_WITHIN,
+        )
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    if waiting:
+        _publish_receipts(waiting)
+    return len(waiting)
 
 
 def _supported_language(code: str | None) -> str:

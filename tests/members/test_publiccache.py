@@ -472,3 +472,34 @@ def test_addresses_that_are_no_public_page_never_ask_the_cache(db, monkeypatch):
     assert Client().get("/healthz").status_code == 200
     assert Client().get("/no-such-page/").status_code == 404
     assert fetched == []
+
+
+def test_a_table_kept_per_version_is_read_once_until_a_write(db, settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    reads = []
+
+    @publiccache.kept_per_version
+    def countries():
+        reads.append(1)
+        return list(Country.objects.values_list("code", flat=True))
+
+    assert countries() == countries()
+    assert len(reads) == 1
+    Country.objects.create(code="X9", name="Newland")  # any write of ours ends the copy
+    assert "X9" in countries()
+    assert len(reads) == 2
+
+
+def test_a_table_kept_per_version_is_read_each_time_without_a_cache(db, settings, monkeypatch):
+    reads = []
+
+    @publiccache.kept_per_version
+    def rows():
+        reads.append(1)
+        return len(reads)
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    assert (rows(), rows()) == (1, 2)
+    settings.PUBLIC_CACHE_SECONDS = 300
+    monkeypatch.setattr(publiccache, "current_version", lambda found, key=None: None)  # down
+    assert (rows(), rows()) == (3, 4)

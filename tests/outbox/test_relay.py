@@ -72,7 +72,7 @@ def test_a_commit_leaves_its_mails_with_the_relay_when_batching(
     db, django_capture_on_commit_callbacks
 ):
     publish = Recorder()
-    relay.start(publish, delay=60)
+    relay.start(services.RELAY, publish, delay=60)
     try:
         with (
             mock.patch("outbox.services.enqueue_many") as at_once,
@@ -82,10 +82,10 @@ def test_a_commit_leaves_its_mails_with_the_relay_when_batching(
                 [services.Message(to=[f"m{n}@example.org"], subject="S", body="B") for n in (1, 2)]
             )
         at_once.assert_not_called()
-        relay.current().flush()
+        relay.current(services.RELAY).flush()
         assert publish.calls == [[m.pk for m in mails]]
     finally:
-        relay.stop()
+        relay.stop(services.RELAY)
 
 
 @pytest.mark.parametrize(("eager", "batching"), [(True, False), (False, True)])
@@ -93,9 +93,9 @@ def test_only_processes_with_a_broker_batch(settings, eager, batching):
     settings.CELERY_TASK_ALWAYS_EAGER = eager
     try:
         services.hand_over_in_batches()
-        assert (relay.current() is not None) is batching
+        assert (relay.current(services.RELAY) is not None) is batching
     finally:
-        relay.stop()
+        relay.stop(services.RELAY)
 
 
 def test_the_relay_publishes_through_the_outbox_task(db):

@@ -18,7 +18,7 @@ from outbox import services as outbox
 from outbox.enums import MailState
 from outbox.models import Mail
 from secretariat.enums.applications import TRANSITIONS, ApplicationState
-from secretariat.models.applications import Application, ApplicationEvent
+from secretariat.models.applications import Application, ApplicationEvent, ApplicationReceipt
 from secretariat.services import applications as services
 from tests.factories import ApplicationFactory, SecretariatUserFactory
 from tests.factories.applications import SummitFactory
@@ -63,19 +63,85 @@ def test_submit_records_the_application_its_history_and_two_mails(
     assert [(e.from_state, e.to_state, e.by) for e in application.events.all()] == [
         ("", S.SUBMITTED, None)
     ]
+    # The mails are written after the commit, by a worker (eager here), then sent.
+    assert not Mail.objects.exists() and not ApplicationReceipt.objects.exists()
+    assert django_mail.outbox == []  # nothing leaves before the commit
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     mails = Mail.objects.order_by("pk")
     assert [(m.kind, m.to, m.state) for m in mails] == [
-        ("application-received", ["maja@ljubljana.example"], MailState.QUEUED),
-        ("application-notice", ["secretariat@b40.example"], MailState.QUEUED),
+        ("application-received", ["maja@ljubljana.example"], MailState.SENT),
+        ("application-notice", ["secretariat@b40.example"], MailState.SENT),
     ]
     assert application.reference in mails[0].body
     assert application.get_status_url() in mails[0].body
     assert "no fee" in mails[0].body  # rule M4
-    assert django_mail.outbox == []  # nothing leaves before the commit
-    for callback in callbacks:
-        callback()
+    assert group.name in mails[1].body
     assert sorted(m.subject for m in django_mail.outbox) == sorted(m.subject for m in mails)
-    assert set(Mail.objects.values_list("state", flat=True)) == {MailState.SENT}
+    assert ApplicationReceipt.objects.get().application == application
+
+
+def test_the_mails_of_a_filing_are_written_once_however_often_asked(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        application, _ = submit()
+    assert Mail.objects.count() == 2
+    assert services.mail_receipt(application_id=application.pk) is False  # a task run twice
+    assert services.mail_receipt(application_id=-1) is False  # withdrawn and erased meanwhile
+    assert Mail.objects.count() == 2
+
+
+def test_the_applicant_is_written_to_in_the_language_they_filed_in(
+    db, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override("tr"):
+        application, _ = submit()
+    assert application.language == "tr"
+    received = Mail.objects.get(kind="application-received")
+    notice = Mail.objects.get(kind="application-notice")
+    assert (received.language, notice.language) == ("tr", "en")  # rule T2 for the notice
+    subject = "Your B40 membership application %(reference)s"
+    with translation.override("tr"):
+        in_turkish = translation.gettext(subject) % {"reference": application.reference}
+    assert in_turkish != subject % {"reference": application.reference}  # it is translated
+    assert received.subject == in_turkish
+    assert notice.subject.startswith("New membership application")
+
+
+def test_a_filing_whose_hand_over_failed_is_mailed_by_the_sweep(
+    db, django_capture_on_commit_callbacks
+):
+    # RELIABILITY 21: the application row is the record that its mails are due.
+    with (
+        mock.patch(
+            "secretariat.tasks.mail_application_receipts.delay",
+            side_effect=OSError("broker down"),
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        application, _ = submit()
+    assert Application.objects.get() == application
+    assert not Mail.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep_receipts() == 0  # too young: its own hand-over may be on its way
+        later = timezone.now() + services.RECEIPT_SWEEP_AFTER + datetime.timedelta(seconds=1)
+        assert services.sweep_receipts(now=later) == 1
+    assert Mail.objects.filter(state=MailState.SENT).count() == 2
+    assert services.sweep_receipts(now=later) == 0  # mailed: never again
+
+
+def test_old_filings_are_not_mailed_by_the_sweep(db, django_capture_on_commit_callbacks):
+    with (
+        mock.patch("secretariat.tasks.mail_application_receipts.delay"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submit()
+    much_later = timezone.now() + services.RECEIPT_SWEEP_WITHIN + datetime.timedelta(days=1)
+    assert services.sweep_receipts(now=much_later) == 0
 
 
 def test_submit_rolled_back_sends_nothing(db, django_capture_on_commit_callbacks):
@@ -132,10 +198,11 @@ def test_submit_when_sending_fails_retries_the_mail(db, django_capture_on_commit
     assert received.state == MailState.SENT
 
 
-def test_submit_the_same_form_twice_creates_one_application(db):
+def test_submit_the_same_form_twice_creates_one_application(db, django_capture_on_commit_callbacks):
     key = uuid.uuid4()
-    first, created_first = submit(submission_key=key)
-    second, created_second = submit(submission_key=key)
+    with django_capture_on_commit_callbacks(execute=True):
+        first, created_first = submit(submission_key=key)
+        second, created_second = submit(submission_key=key)
     assert (created_first, created_second) == (True, False)
     assert first == second
     assert Application.objects.count() == 1

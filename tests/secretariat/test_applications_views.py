@@ -64,8 +64,11 @@ def test_the_form_is_linked_from_the_navigation_and_the_home_page(client, db):
     assert len(countries) == 12
 
 
-def test_a_valid_application_is_saved_and_shows_its_reference_and_status_link(client, db):
-    response = client.post(URL, form_data())
+def test_a_valid_application_is_saved_and_shows_its_reference_and_status_link(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # its mails: after the commit
+        response = client.post(URL, form_data())
     application = Application.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("secretariat:application-submitted", args=[application.token])
@@ -185,10 +188,13 @@ def test_a_missing_or_forged_form_token_is_turned_away(client, db, token):
     signing.loads(fresh, salt=FORM_TOKEN_SALT)
 
 
-def test_the_same_form_posted_twice_creates_one_application(client, db):
+def test_the_same_form_posted_twice_creates_one_application(
+    client, db, django_capture_on_commit_callbacks
+):
     data = form_data()
-    first = client.post(URL, data)
-    second = client.post(URL, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(URL, data)
+        second = client.post(URL, data)
     assert Application.objects.count() == 1
     assert first.status_code == second.status_code == 302
     assert first.url == second.url
@@ -354,3 +360,33 @@ def test_the_rate_limit_counts_in_a_shared_redis_cache(client, db, settings):
         assert redis.Redis.from_url(url).dbsize() > 0  # the count really lives in Redis
     finally:
         cache.clear()
+
+
+def test_a_country_made_ineligible_after_a_post_is_refused_at_once(client, db):
+    # The eligible countries are kept per process under the data version (rule M2 holds).
+    client.post(URL, form_data(city_name="Koper"))  # Slovenia read, and kept
+    slovenia = Country.objects.get(code="SI")
+    slovenia.eligible = False
+    slovenia.save()  # a write: the kept copy is out of date
+    response = client.post(URL, form_data(city_name="Maribor", country=slovenia.pk))
+    assert list(response.context["form"].errors) == ["country"]
+    assert not Application.objects.filter(city_name="Maribor").exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "1e3", "9" * 5000, "-1", " "])
+def test_a_forged_country_choice_is_refused_plainly(client, db, value):
+    response = client.post(URL, form_data(country=value))
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["country"]
+
+
+def test_a_post_reads_no_country_while_none_has_changed(client, db, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_CACHE_SECONDS = 300
+    client.post(URL, form_data(city_name="Koper"))
+    data = form_data(city_name="Celje")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.post(URL, data).status_code == 302
+    assert not [q for q in captured.captured_queries if 'FROM "members_country"' in q["sql"]]

@@ -106,10 +106,13 @@ def test_switching_language_refuses_other_sites_and_unknown_languages(client, db
         ("tr", "Şehriniz neden katılmak istiyor?", "Teşekkürler", "B40 üyelik başvurunuz"),
     ],
 )
-def test_membership_form_in_each_language(client, db, code, label, confirmation, subject):
+def test_membership_form_in_each_language(
+    client, db, django_capture_on_commit_callbacks, code, label, confirmation, subject
+):
     in_language(client, code)
     assert label in client.get(APPLY_URL).content.decode()
-    response = client.post(APPLY_URL, form_data())
+    with django_capture_on_commit_callbacks(execute=True):  # the mails: after the commit
+        response = client.post(APPLY_URL, form_data())
     assert response.status_code == 302
     application = Application.objects.get()
     assert application.language == code
