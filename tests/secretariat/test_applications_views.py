@@ -1,5 +1,6 @@
 """The public membership form (rule M3), its abuse guards, and the private status page."""
 
+import datetime
 import time
 import uuid
 
@@ -390,3 +391,28 @@ def test_a_post_reads_no_country_while_none_has_changed(client, db, settings):
     with CaptureQueriesContext(connection) as captured:
         assert client.post(URL, data).status_code == 302
     assert not [q for q in captured.captured_queries if 'FROM "members_country"' in q["sql"]]
+
+
+def test_a_city_that_became_a_member_after_a_post_is_refused_at_once(client, db, settings):
+    from members.services import create_city
+
+    settings.PUBLIC_CACHE_SECONDS = 300
+    client.post(URL, form_data(city_name="Koper"))  # the member cities read, and kept
+    slovenia = Country.objects.get(code="SI")
+    create_city(name="Nova Gorica", country=slovenia, joined_on=datetime.date(2026, 5, 1))
+    response = client.post(URL, form_data(city_name="nova gorica"))
+    assert response.context["form"].errors["city_name"] == [
+        "Nova Gorica is already a member of the network."
+    ]
+
+
+def test_a_post_reads_no_member_city_while_none_has_changed(client, db, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_CACHE_SECONDS = 300
+    client.post(URL, form_data(city_name="Koper"))
+    data = form_data(city_name="Ptuj")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.post(URL, data).status_code == 302
+    assert not [q for q in captured.captured_queries if 'FROM "members_city"' in q["sql"]]
