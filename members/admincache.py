@@ -6,8 +6,8 @@ schedule and the admin's log excepted) bumps the admin version — at once outsi
 transaction, and when it commits inside one (once, however many rows it writes); writes
 that send no signal (``QuerySet.update()``, ``bulk_create``) call ``rows_changed()``
 themselves. Other connections cannot see a transaction's rows before its commit, so only a
-change list read *within* the writing transaction needs a bump sooner: the read makes it. It is a
-version of its own, so that mail going out does not flush the public pages
+change list read *within* the writing transaction needs a bump sooner: the read makes it.
+It is a version of its own, so that mail going out does not flush the public pages
 (``members.publiccache`` keeps theirs).
 
 A page is kept per user and per set of permissions (what they may do changes the page:

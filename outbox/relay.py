@@ -2,15 +2,15 @@
 
 A publish through Celery costs about 0.4 ms of the process's time (kombu builds a message
 and a Redis client each time), as much as the rest of a small request's writes. The web
-server's processes (``b40/wsgi.py`` turns it on) therefore leave the mails of a committed
-transaction with this relay, which publishes everything gathered in ``delay`` seconds as
-one ``outbox.send_mails`` message: under load one publish serves many requests; alone, a
-mail leaves ``delay`` seconds later than it would have.
+server's processes (``b40/wsgi.py`` turns it on) therefore leave the ids of committed work
+(mails to send, new applications to mail) with a relay per kind, which publishes everything
+gathered in ``delay`` seconds as one message: under load one publish serves many requests;
+alone, the work starts ``delay`` seconds later than it would have.
 
-Nothing can be lost that was not already safe: the mails are rows, recorded and committed
-before they reach the relay. If the process dies before the relay publishes them (or the
-broker refuses them), they stay queued and the outbox's sweep hands them over again
-(RELIABILITY 21). At a normal exit the relay publishes what it holds.
+Nothing can be lost that was not already safe: the work is rows, recorded and committed
+before it reaches the relay. If the process dies before the relay publishes it (or the
+broker refuses it), a sweep hands it over again (RELIABILITY 21). At a normal exit the relay
+publishes what it holds.
 """
 
 import atexit
@@ -18,6 +18,8 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
+
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
@@ -31,26 +33,26 @@ class Relay:
         self._wake = threading.Event()
         self._pid: int | None = None  # the process the thread runs in (a fork has none)
 
-    def add(self, mail_ids: Sequence[int]) -> None:
+    def add(self, ids: Sequence[int]) -> None:
         with self._lock:
             if self._pid != os.getpid():  # first use in this process: start its thread
                 self._pid = os.getpid()
                 self._pending = []
                 self._wake = threading.Event()
                 threading.Thread(target=self._run, name="outbox-relay", daemon=True).start()
-            self._pending.extend(mail_ids)
+            self._pending.extend(ids)
             self._wake.set()
 
     def flush(self) -> None:
         """Publish what is waiting now (at exit, and in tests)."""
         with self._lock:
-            mail_ids, self._pending = self._pending, []
+            ids, self._pending = self._pending, []
             self._wake.clear()
-        if mail_ids:
+        if ids:
             try:
-                self.publish(mail_ids)
-            except Exception:  # the rows stay queued: the sweep hands them over again
-                logger.exception("outbox: the relay could not hand over %s mails", len(mail_ids))
+                self.publish(ids)
+            except Exception:  # the rows wait: their sweep hands them over again
+                logger.exception("the relay could not hand over %s ids", len(ids))
 
     def _run(self) -> None:
         wake = self._wake
@@ -72,6 +74,23 @@ def start(name: str, publish: Callable[[list[int]], object], *, delay: float) ->
     stop(name)
     _relays[name] = relay = Relay(publish, delay=delay)
     atexit.register(relay.flush)
+
+
+def start_in_web_process(name: str, publish: Callable[[list[int]], object]) -> None:
+    """``start`` with the project's delay (``OUTBOX_HANDOVER_SECONDS``), when there is a
+    broker: without one, tasks run in-process at the commit and there is nothing to batch."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        start(name, publish, delay=settings.OUTBOX_HANDOVER_SECONDS)
+
+
+def hand_over(name: str, ids: Sequence[int], publish: Callable[[list[int]], object]) -> None:
+    """Leave ``ids`` with ``name``'s relay where this process batches, else publish them now.
+    Call it once the work is committed (``transaction.on_commit``)."""
+    batching = _relays.get(name)
+    if batching is not None:
+        batching.add(ids)
+    else:
+        publish(list(ids))
 
 
 def stop(name: str) -> None:

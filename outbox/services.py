@@ -79,11 +79,7 @@ def _enqueue_on_commit(mail_ids: list[int]) -> None:
 
     def hand_over() -> None:
         hand_over.outbox_batch = None  # handed over: a later mail starts a new batch
-        batching = relay.current(RELAY)
-        if batching is not None:  # the web server's processes: with other commits' mails
-            batching.add(batch)
-        else:
-            enqueue_many(mail_ids=batch)
+        relay.hand_over(RELAY, batch, _publish)  # batched with other commits' in web processes
 
     hand_over.outbox_batch = batch
     transaction.on_commit(hand_over)
@@ -92,8 +88,7 @@ def _enqueue_on_commit(mail_ids: list[int]) -> None:
 def hand_over_in_batches() -> None:
     """Batch this process's hand-overs (``outbox.relay``); the web server's entry point,
     ``b40/wsgi.py``, asks. Without a broker, mails are sent in-process at the commit."""
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        relay.start(RELAY, _publish, delay=settings.OUTBOX_HANDOVER_SECONDS)
+    relay.start_in_web_process(RELAY, _publish)
 
 
 def _publish(mail_ids: list[int]) -> None:

@@ -100,8 +100,9 @@ def submit_application(
     """File an application (rule M3) and tell the applicant and the secretariat.
 
     Returns the application and whether it is new: the same form posted twice (same
-    ``submission_key``) returns the first application and writes nothing. The mails are
-    recorded here and sent by the outbox after the commit.
+    ``submission_key``) returns the first application and writes nothing. The mails to the
+    applicant and the secretariat are written after the commit by a worker (``mail_receipt``;
+    the sweep mails a filing whose hand-over was lost).
 
     The common case costs few round trips: the rules are checked before the insert except
     the one-open-application rule, which the insert checks (its constraint) together with
@@ -167,6 +168,11 @@ def _filed_with(submission_key: uuid.UUID | None) -> Application | None:
     return Application.objects.filter(submission_key=submission_key).first()
 
 
+RECEIPTS_RELAY = "secretariat.receipts"  # the web processes' batched hand-over of new filings
+RECEIPT_SWEEP_AFTER = datetime.timedelta(minutes=2)
+RECEIPT_SWEEP_WITHIN = datetime.timedelta(days=7)
+
+
 def _record_submission(application: Application, groups: list[WorkingGroup]) -> None:
     application.save()
     if groups:  # a new application has none yet: nothing to read or remove
@@ -179,20 +185,9 @@ def _record_submission(application: Application, groups: list[WorkingGroup]) -> 
     )
     # The mails are written after the commit, by a worker: the application row is the
     # record that they are due (no receipt yet), so a lost hand-over is the sweep's.
-    transaction.on_commit(partial(_hand_over_receipt, application.pk))
-
-
-RECEIPTS_RELAY = "secretariat.receipts"  # the web processes' batched hand-over of new filings
-RECEIPT_SWEEP_AFTER = datetime.timedelta(minutes=2)
-RECEIPT_SWEEP_WITHIN = datetime.timedelta(days=7)
-
-
-def _hand_over_receipt(application_id: int) -> None:
-    batching = relay.current(RECEIPTS_RELAY)
-    if batching is not None:  # the web server's processes: with the other filings' of now
-        batching.add([application_id])
-    else:
-        _publish_receipts([application_id])
+    transaction.on_commit(
+        partial(relay.hand_over, RECEIPTS_RELAY, [application.pk], _publish_receipts)
+    )
 
 
 def _publish_receipts(application_ids: list[int]) -> None:
@@ -211,8 +206,7 @@ def _publish_receipts(application_ids: list[int]) -> None:
 def hand_over_receipts_in_batches() -> None:
     """Batch this process's hand-overs of new filings (``outbox.relay``); the web server's
     entry point, ``b40/wsgi.py``, asks. Without a broker the receipt is mailed at the commit."""
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        relay.start(RECEIPTS_RELAY, _publish_receipts, delay=settings.OUTBOX_HANDOVER_SECONDS)
+    relay.start_in_web_process(RECEIPTS_RELAY, _publish_receipts)
 
 
 @transaction.atomic
