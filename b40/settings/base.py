@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     # ours, from the ground floor up (STYLE.md: the floors)
+    "common",
     "outbox",
     "members",
     "presidency",
