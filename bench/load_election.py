@@ -355,7 +355,7 @@ def main() -> None:
     gunicorn = start_gunicorn(env, args.workers)
     rec = Recorder()
     rng = random.Random(8)  # noqa: S311 - test data
-    fill = float(getattr(settings, "APPLICATION_MIN_FILL_SECONDS", 3)) + 0.5
+    fill = float(settings.APPLICATION_MIN_FILL_SECONDS) + 0.5
     try:
         start = time.time() + 1.0
         voters = ThreadPoolExecutor(args.threads)

@@ -1,4 +1,6 @@
-"""The pages the benchmark loads: (name, kind, url). Kinds: floor, public, city, admin, post."""
+"""The pages the benchmark loads: (name, kind, url).
+
+Kinds: floor, public, form, city, admin, post (bench/run.py gives each its target)."""
 
 
 def pages() -> list[tuple[str, str, str]]:
@@ -20,7 +22,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("presidency timeline", "public", "/presidency/"),
         ("a summit", "public", summit.get_absolute_url()),
         ("calendar feed", "public", "/working-groups/calendar.ics"),
-        ("membership form", "public", "/apply/"),
+        ("membership form", "form", "/apply/"),
         ("city dashboard", "city", "/my-city/"),
         ("admin: cities", "admin", "/admin/members/city/"),
         ("admin: people", "admin", "/admin/members/person/"),

@@ -36,7 +36,7 @@ def _trusted(address, networks: tuple[Network, ...]) -> bool:
 def client_ip(request: HttpRequest) -> str:
     """The address a limit counts against (also ``AXES_CLIENT_IP_CALLABLE``)."""
     remote = request.META.get("REMOTE_ADDR", "") or ""
-    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
     peer = _parse(remote)
     if peer is None or not networks or not _trusted(peer, networks):
         return remote

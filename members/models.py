@@ -4,10 +4,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.countries import COUNTRY_NAMES
 from members.enums import CityRole, CityStatus, FoundingSignatory, PersonRole
-from members.history import HistoricalRecords
 from members.text import fold
 
 phone_validator = RegexValidator(

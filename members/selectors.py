@@ -2,10 +2,8 @@
 
 from itertools import groupby
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Prefetch, QuerySet
 
-from members import publiccache
 from members.enums import CityStatus, PersonRole
 from members.models import City, Country, Person
 from members.text import fold
@@ -66,18 +64,3 @@ def current_mayor(city: City) -> Person | None:
 
 def eligible_countries() -> QuerySet[Country]:
     return Country.objects.filter(eligible=True)
-
-
-_COUNTRY_COLUMNS = [field.attname for field in Country._meta.concrete_fields]
-
-
-@publiccache.kept_per_version
-def _eligible_country_rows() -> dict[int, tuple]:
-    return {row[0]: row for row in eligible_countries().values_list(*_COUNTRY_COLUMNS)}
-
-
-def eligible_country(pk: int) -> Country | None:
-    """The eligible country ``pk``, or None (rule M2), without a query while no row of ours
-    has changed: the public form asks on every post. A new instance each time."""
-    row = _eligible_country_rows().get(pk)
-    return None if row is None else Country.from_db(DEFAULT_DB_ALIAS, _COUNTRY_COLUMNS, row)

@@ -10,21 +10,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlsafe_base64_encode
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from unidecode import unidecode
 
+from common.text import unique_slug
 from members.enums import CityStatus, PersonRole
 from members.models import City, Country, Person, User
 from outbox.services import queue_mail
-
-
-def unique_city_slug(name: str) -> str:
-    base = slugify(unidecode(name))[:90] or "city"
-    slug, n = base, 2
-    while City.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic
@@ -39,7 +30,7 @@ def create_city(
     """Create a member city (used when an application is admitted, rule M2)."""
     city = City(
         name=name.strip(),
-        slug=unique_city_slug(name),
+        slug=unique_slug(City, name, max_length=100, fallback="city"),
         country=country,
         joined_on=joined_on,
         website=website,

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 def task_lock_timeout() -> int:
-    return int(getattr(settings, "TASK_LOCK_TIMEOUT", 30 * 60))
+    return settings.TASK_LOCK_TIMEOUT
 
 
 @contextmanager

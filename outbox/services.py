@@ -12,15 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from outbox import relay
+from common.tasks import publish, publish_on_commit
 from outbox.enums import MailState
 from outbox.models import Mail
-from outbox.signals import mails_queued
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-RELAY = "outbox.mails"  # the web processes' batched hand-over of committed mails
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,8 @@ def queue_mail(*, to: Sequence[str], subject: str, body: str, kind: str = "") ->
 
 
 def queue_mails(messages: Sequence[Message]) -> list[Mail]:
-    """Record several mails in one insert; sent, as ``queue_mail``'s, after the commit."""
+    """Record several mails in one insert; sent, as ``queue_mail``'s, after the commit
+    (one message to the broker for all of them)."""
     mails = Mail.objects.bulk_create(
         Mail(
             to=sorted({address.strip() for address in message.to if address and address.strip()}),
@@ -55,75 +54,24 @@ def queue_mails(messages: Sequence[Message]) -> list[Mail]:
         for message in messages
     )
     if mails:
-        mails_queued.send(sender=Mail, mails=mails, using=Mail.objects.db)
-        _enqueue_on_commit([mail.pk for mail in mails])
+        enqueue_on_commit(mail_ids=[mail.pk for mail in mails])
     return mails
 
 
-def _enqueue_on_commit(mail_ids: list[int]) -> None:
-    """One hand-over to the broker per transaction, however many mails it queues (an
-    announcement to every member city is one message, not a thousand, in the request).
+def enqueue_on_commit(*, mail_ids: Sequence[int]) -> None:
+    from outbox.tasks import send_mail, send_mails
 
-    The mail joins the batch its atomic block already has (found among the connection's
-    pending callbacks with the same savepoints), so a batch rolled back with its savepoint
-    is never joined; a mail in a nested savepoint starts its own batch.
-    """
-    connection = transaction.get_connection()
-    here = set(connection.savepoint_ids)
-    for savepoints, func, _robust in connection.run_on_commit:
-        batch = getattr(func, "outbox_batch", None)
-        if batch is not None and savepoints == here:  # this very atomic block's batch
-            batch.extend(mail_ids)
-            return
-    batch = list(mail_ids)
-
-    def hand_over() -> None:
-        hand_over.outbox_batch = None  # handed over: a later mail starts a new batch
-        relay.hand_over(RELAY, batch, _publish)  # batched with other commits' in web processes
-
-    hand_over.outbox_batch = batch
-    transaction.on_commit(hand_over)
-
-
-def hand_over_in_batches() -> None:
-    """Batch this process's hand-overs (``outbox.relay``); the web server's entry point,
-    ``b40/wsgi.py``, asks. Without a broker, mails are sent in-process at the commit."""
-    relay.start_in_web_process(RELAY, _publish)
-
-
-def _publish(mail_ids: list[int]) -> None:
-    enqueue_many(mail_ids=mail_ids)
+    if len(mail_ids) == 1:
+        publish_on_commit(send_mail, mail_id=mail_ids[0])
+    else:
+        publish_on_commit(send_mails, mail_ids=list(mail_ids))
 
 
 def enqueue(*, mail_id: int) -> bool:
-    """Hand a mail to the broker; return False (and leave it queued) when that fails."""
+    """Hand a mail to the broker now; False (and the mail stays queued) when that fails."""
     from outbox.tasks import send_mail
 
-    try:
-        send_mail.delay(mail_id=mail_id)
-    except Exception:  # broker down: the row stays queued and the sweep retries it
-        logger.warning(
-            "outbox: could not enqueue mail %s; the sweep will retry", mail_id, exc_info=True
-        )
-        return False
-    return True
-
-
-def enqueue_many(*, mail_ids: Sequence[int]) -> bool:
-    """Hand several mails to the broker in one message; the worker gives each its own task
-    (its own retries). False, and the mails stay queued for the sweep, when that fails."""
-    if len(mail_ids) == 1:
-        return enqueue(mail_id=mail_ids[0])
-    from outbox.tasks import send_mails
-
-    try:
-        send_mails.delay(mail_ids=list(mail_ids))
-    except Exception:  # broker down: the rows stay queued and the sweep retries them
-        logger.warning(
-            "outbox: could not enqueue %s mails; the sweep will retry", len(mail_ids), exc_info=True
-        )
-        return False
-    return True
+    return publish(send_mail, mail_id=mail_id)
 
 
 def deliver(*, mail_id: int) -> Mail:
@@ -169,8 +117,8 @@ def retry_failed(*, mail_ids: Sequence[int]) -> int:
         mail.state = MailState.QUEUED
         mail.attempts = 0
         mail.save(update_fields=["state", "attempts"])
-    for mail_id in ids:
-        transaction.on_commit(lambda mail_id=mail_id: enqueue(mail_id=mail_id))
+    if ids:
+        enqueue_on_commit(mail_ids=ids)
     return len(ids)
 
 

@@ -119,11 +119,11 @@ class CandidacyAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.request = request
 
-    def _post_clean(self):
+    def clean(self):
         # Adding a candidacy in the admin goes through the same service as the city's page.
+        data = super().clean()
         if self.instance.pk or self.errors:
-            return super()._post_clean()
-        data = self.cleaned_data
+            return data
         try:
             if data.get("proposed_by"):
                 self.instance = services.propose_candidacy(
@@ -142,6 +142,7 @@ class CandidacyAdminForm(forms.ModelForm):
                 )
         except ValidationError as exc:
             self.add_error(None, exc)
+        return data
 
 
 @admin.register(Candidacy)

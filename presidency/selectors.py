@@ -50,10 +50,6 @@ def mandates() -> QuerySet[Mandate]:
 # --- summits, delegations, elections ---------------------------------------------------
 
 
-def summit_by_year(year: int) -> Summit:
-    return summits().get(year=year)
-
-
 def upcoming_summit() -> Summit | None:
     """The summit cities are preparing for: the earliest one not closed."""
     return summits().exclude(state=SummitState.CLOSED).order_by("year").first()
@@ -196,11 +192,7 @@ def candidacies_of(election: Election) -> QuerySet[Candidacy]:
 
 
 def dashboard_panel(*, city: City) -> dict:
-    """What the city's dashboard shows of the summit and the election (one small panel).
-
-    ``changes_at``, when present, is the moment the panel stops being true by the clock alone
-    (the delegation registration closes), for a cache to render it again.
-    """
+    """What the city's dashboard shows of the summit and the election (one small panel)."""
     summit = upcoming_summit()
     panel: dict = {"summit": summit, "city": city}
     if summit is None:
@@ -210,8 +202,6 @@ def dashboard_panel(*, city: City) -> dict:
     panel["delegation"] = delegation_of(summit=summit, city=city)
     deadline = summit.registration_deadline
     panel["registration_open"] = bool(deadline and timezone.now() <= deadline)
-    if panel["registration_open"]:
-        panel["changes_at"] = deadline  # the panel shown until then closes registration then
     if election is not None:
         panel["candidacy"] = (
             election.candidacies.filter(city=city).select_related("proposed_by").first()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from members.publiccache import public_page
+from common.publicpages import public_page
 from members.selectors import active_cities
 from presidency import selectors, services
 from presidency.forms import BallotForm, CandidacyForm, DelegateFormSet, ProposalForm
@@ -188,6 +188,7 @@ class DelegationRegisterView(CityUserMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         summit = self.summit()
         formset = DelegateFormSet(request.POST)
+        refused: list[str] = []  # the service's reasons, shown above the delegates
         if formset.is_valid():
             delegates = [
                 services.DelegateData(**form.cleaned_data)
@@ -199,11 +200,12 @@ class DelegationRegisterView(CityUserMixin, TemplateView):
                     summit=summit, city=self.city, delegates=delegates, by=request.user
                 )
             except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(exc.messages)
+                refused = exc.messages
             else:
                 messages.success(request, _("Your delegation is registered."))
                 return redirect("secretariat:dashboard")
-        return self.render_to_response({"summit": summit, "formset": formset})
+        errors = [*formset.non_form_errors(), *refused]
+        return self.render_to_response({"summit": summit, "formset": formset, "errors": errors})
 
 
 class BallotView(CityUserMixin, FormView):

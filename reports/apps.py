@@ -7,10 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Annual reports")
 
     def ready(self) -> None:
-        from members import publiccache
-
-        # Public pages are flushed when a report changes (its stored PDFs are not on them).
-        publiccache.watch(self, exclude=("ReportDocument",))
         from django.db.models.signals import post_save
 
         from reports.models import AnnualReport

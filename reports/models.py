@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from members.history import HistoricalRecords
 from presidency.models import Mandate
 from reports.enums import ReportState
 

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.generic import ListView
 
-from members.publiccache import public_page
+from common.publicpages import public_page
 from reports import rendering, selectors, services
 from reports.models import AnnualReport
 

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class WorkingGroupsConfig(AppConfig):
     name = "workinggroups"
     verbose_name = _("Working groups")
-
-    def ready(self) -> None:
-        from members import publiccache
-
-        publiccache.watch(self)  # public pages are flushed when our rows change

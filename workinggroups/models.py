@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from members.history import HistoricalRecords
 from members.models import City, Person
 from workinggroups.enums import (
     ApprovalKey,

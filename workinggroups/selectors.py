@@ -10,7 +10,7 @@ from django.utils import timezone
 from members.enums import CityStatus
 from members.models import City, User
 from presidency import selectors as presidency_selectors
-from workinggroups.enums import GroupState, RequestState
+from workinggroups.enums import GroupState
 from workinggroups.models import (
     Attendance,
     ExtraSessionRequest,
@@ -158,10 +158,4 @@ def dashboard_panel(*, city: City) -> DashboardPanel:
     )
     return DashboardPanel(
         city=city, groups=groups, requests=requests, presides=presides, proposals=proposals
-    )
-
-
-def pending_requests() -> QuerySet[ExtraSessionRequest]:
-    return ExtraSessionRequest.objects.filter(state=RequestState.PENDING).select_related(
-        "group", "city"
     )

@@ -12,11 +12,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from unidecode import unidecode
 
+from common.text import unique_slug
 from members.enums import PersonRole
 from members.models import City, Person, User
 from members.permissions import SECRETARIAT_GROUP
@@ -36,15 +36,15 @@ CADENCE = relativedelta(months=3)  # rule W3: every three months
 
 
 def reminder_days() -> int:
-    return int(getattr(settings, "WORKINGGROUPS_REMINDER_DAYS", 7))
+    return settings.WORKINGGROUPS_REMINDER_DAYS
 
 
 def meeting_time() -> datetime.time:
-    return datetime.time.fromisoformat(getattr(settings, "WORKINGGROUPS_MEETING_TIME", "11:00"))
+    return datetime.time.fromisoformat(settings.WORKINGGROUPS_MEETING_TIME)
 
 
 def meeting_length() -> datetime.timedelta:
-    return datetime.timedelta(minutes=int(getattr(settings, "WORKINGGROUPS_MEETING_MINUTES", 90)))
+    return datetime.timedelta(minutes=settings.WORKINGGROUPS_MEETING_MINUTES)
 
 
 # ---------------------------------------------------------------------------
@@ -119,14 +119,6 @@ def leave_group(*, group: WorkingGroup, city: City, by: User | None = None) -> N
 # New groups: two keys (rule W5)
 
 
-def _unique_group_slug(name: str) -> str:
-    base = slugify(unidecode(name))[:140] or "group"
-    slug, n = base, 2
-    while WorkingGroup.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def propose_group(*, name: str, topic: str, by: User, is_permanent: bool = False) -> WorkingGroup:
     """The presidency or the secretariat proposes a group; it starts as proposed (rule W5)."""
@@ -134,7 +126,7 @@ def propose_group(*, name: str, topic: str, by: User, is_permanent: bool = False
         raise PermissionDenied(_("Only the presidency or the secretariat may propose a group."))
     group = WorkingGroup(
         name=name.strip(),
-        slug=_unique_group_slug(name),
+        slug=unique_slug(WorkingGroup, name, max_length=150, fallback="group"),
         topic=topic.strip(),
         is_permanent=is_permanent,
         state=GroupState.PROPOSED,
@@ -147,12 +139,7 @@ def propose_group(*, name: str, topic: str, by: User, is_permanent: bool = False
         queue_mail(
             to=[settings.SECRETARIAT_EMAIL],
             subject=_("New working group proposed: %(name)s") % {"name": group.name},
-            body=_(
-                "%(user)s proposed the working group “%(name)s”.\n\n%(topic)s\n\n"
-                "It becomes active when both the presidency and the secretariat approve it "
-                "(rule W5)."
-            )
-            % {"user": by.get_full_name() or by.username, "name": group.name, "topic": group.topic},
+            body=_mail_body("proposed", group=group, user=by.get_full_name() or by.username),
             kind="workinggroups.proposed",
         )
     return group
@@ -214,12 +201,7 @@ def refuse_group(*, group: WorkingGroup, by: User, key: str, reason: str) -> Wor
             queue_mail(
                 to=[group.proposed_by.email],
                 subject=_("Working group refused: %(name)s") % {"name": group.name},
-                body=_("The %(key)s refused the working group “%(name)s”.\n\nReason: %(reason)s")
-                % {
-                    "key": ApprovalKey(key).label,
-                    "name": group.name,
-                    "reason": group.refusal_reason,
-                },
+                body=_mail_body("refused", group=group, key=ApprovalKey(key).label),
                 kind="workinggroups.refused",
             )
     return group
@@ -358,19 +340,16 @@ def send_meeting_reminder(*, meeting: Meeting, now: datetime.datetime | None = N
                         timezone.localtime(meeting.starts_at, tz), "SHORT_DATE_FORMAT"
                     ),
                 },
-                body=_(
-                    "The working group “%(group)s” meets online on %(when)s (Istanbul time).\n\n"
-                    "Online link: %(link)s\n\nAgenda:\n%(agenda)s\n\n%(url)s"
-                )
-                % {
-                    "group": meeting.group.name,
-                    "when": formats.date_format(
+                body=_mail_body(
+                    "reminder",
+                    meeting=meeting,
+                    when=formats.date_format(
                         timezone.localtime(meeting.starts_at, tz), "SHORT_DATETIME_FORMAT"
                     ),
-                    "link": meeting.online_link or _("to follow"),
-                    "agenda": meeting.agenda,
-                    "url": _site_url(meeting.group.get_absolute_url()),
-                },
+                    link=meeting.online_link or _("to follow"),
+                    agenda=meeting.agenda,
+                    url=_site_url(meeting.group.get_absolute_url()),
+                ),
                 kind="workinggroups.reminder",
             )
     meeting.reminder_sent_at = now
@@ -443,18 +422,20 @@ def request_extra_session(
             to=[settings.SECRETARIAT_EMAIL],
             subject=_("%(city)s asks for an extra session of %(group)s")
             % {"city": city.name, "group": group.name},
-            body=_(
-                "Reason: %(reason)s\n\nProposed: %(when)s\n\nConvene or decline it in the admin."
-            )
-            % {
-                "reason": request.reason,
-                "when": formats.date_format(
+            body=_mail_body(
+                "extra_requested",
+                request=request,
+                when=formats.date_format(
                     timezone.localtime(proposed_start), "SHORT_DATETIME_FORMAT"
                 ),
-            },
+            ),
             kind="workinggroups.extra_requested",
         )
     return request
+
+
+def _mail_body(name: str, **context) -> str:
+    return render_to_string(f"workinggroups/mail/{name}.txt", context).strip()
 
 
 def _tell_requesting_city(request: ExtraSessionRequest, subject: str, body: str) -> None:
@@ -515,16 +496,13 @@ def convene_extra_session(
         _tell_requesting_city(
             request,
             _("Extra session of %(group)s convened") % {"group": request.group.name},
-            _(
-                "The secretariat convened the extra session your city asked for: %(when)s "
-                "(Istanbul time).\n\n%(url)s"
-            )
-            % {
-                "when": formats.date_format(
+            _mail_body(
+                "extra_convened",
+                when=formats.date_format(
                     timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"
                 ),
-                "url": _site_url(request.group.get_absolute_url()),
-            },
+                url=_site_url(request.group.get_absolute_url()),
+            ),
         )
     return meeting
 
@@ -545,10 +523,6 @@ def decline_extra_session(
         _tell_requesting_city(
             request,
             _("Extra session of %(group)s declined") % {"group": request.group.name},
-            _(
-                "The secretariat declined the extra session your city asked for.\n\n"
-                "Reason: %(reason)s"
-            )
-            % {"reason": request.decline_reason},
+            _mail_body("extra_declined", request=request),
         )
     return request

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from members.publiccache import public_page
+from common.publicpages import public_page
 from workinggroups import selectors, services
 from workinggroups.enums import ApprovalKey, GroupState
 from workinggroups.feeds import build_calendar

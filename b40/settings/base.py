@@ -48,8 +48,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # an anonymous visitor's public page straight from the cache, before the rest below
-    "members.publiccache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,9 +57,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "b40.middleware.CSPMiddleware",  # django-csp's, the policy built once
-    # last, as django-axes asks: it turns a lockout into its response
+    "csp.middleware.CSPMiddleware",
+    # after the others, as django-axes asks: it turns a lockout into its response
     "axes.middleware.AxesMiddleware",
+    # last: sees the view's answer before the middleware above adds cookies and headers
+    "common.publicpages.PublicPageMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -101,12 +101,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://b40")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # One client per process, and an outage answered as a miss (b40/cache.py); short
-    # timeouts, so that a hung Redis slows pages down by a second, not for ever.
-    CACHES["default"]["BACKEND"] = "b40.cache.RedisCache"
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 0.5)
-    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
+if SHARED_CACHE:
+    # django-redis: a Redis outage is answered as a miss (pages rendered uncached, sessions
+    # read from the database, the rate limit open), after short timeouts (RELIABILITY 21).
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1}
+    )
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # an outage is logged, not raised
+# How long a public page is kept for anonymous visitors (common/publicpages.py); 0: never.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 # Without the cache the form's rate limit cannot count: let posts through (the honeypot and
 # the minimum fill time still stand) rather than refuse every applicant.
 RATELIMIT_FAIL_OPEN = True
@@ -172,9 +177,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task (the annual report): an unacked job is redelivered after it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
-# The web server's processes hand committed mails to the broker in batches, this often
-# (outbox/relay.py: one publish for many requests under load); 0 publishes at each commit.
-OUTBOX_HANDOVER_SECONDS = env.float("OUTBOX_HANDOVER_SECONDS", default=0.25)
 # Locks of long periodic tasks (outbox/locks.py) expire well before an unacked job returns.
 TASK_LOCK_TIMEOUT = 60 * 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -182,11 +184,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "outbox.sweep_mails",
-        "schedule": crontab(minute="*/5"),
-    },
-    # New applications whose mails were never written (the broker was down at the filing)
-    "secretariat-sweep-application-receipts": {
-        "task": "secretariat.sweep_application_receipts",
         "schedule": crontab(minute="*/5"),
     },
     "workinggroups-plan-meetings": {
@@ -211,6 +208,15 @@ CELERY_BEAT_SCHEDULE = {
 REPORTS_RENDER_PDFS_ON_CHANGE = True
 # Rule W3: days before a working-group meeting that its member cities are reminded.
 WORKINGGROUPS_REMINDER_DAYS = env.int("WORKINGGROUPS_REMINDER_DAYS", default=7)
+# When a planned working-group meeting starts (local time) and how long it lasts.
+WORKINGGROUPS_MEETING_TIME = env("WORKINGGROUPS_MEETING_TIME", default="11:00")
+WORKINGGROUPS_MEETING_MINUTES = env.int("WORKINGGROUPS_MEETING_MINUTES", default=90)
+
+# The public membership form (RELIABILITY 13-16): posts per client address, the largest body
+# accepted, and the fewest seconds a person takes to fill it in (faster is a bot).
+APPLICATION_RATE_LIMIT = env("APPLICATION_RATE_LIMIT", default="10/h")
+APPLICATION_MAX_BODY_BYTES = 64 * 1024
+APPLICATION_MIN_FILL_SECONDS = env.int("APPLICATION_MIN_FILL_SECONDS", default=3)
 
 LOGGING = {
     "version": 1,
@@ -263,7 +269,7 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = "geolocation=(), camera=(), microphone=()"
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
-if CACHES["default"]["BACKEND"] == "b40.cache.RedisCache":
+if SHARED_CACHE:
     # Read from the shared cache, written through to the database: no query per page view.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

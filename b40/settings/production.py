@@ -23,7 +23,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 ADMIN_REQUIRE_OTP = True  # never off in production (RELIABILITY 7)
 
-# The public pages' cache keeps its data version in the cache (members/publiccache.py): it
-# must be one every worker shares (Redis: CACHE_URL). With a per-process cache it is off.
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
+if not SHARED_CACHE:  # noqa: F405
+    # The public pages' data version must be one every process shares (Redis: CACHE_URL):
+    # with a per-process cache each would miss another's writes.
     PUBLIC_CACHE_SECONDS = 0

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from members.history import HistoricalRecords
 from members.models import City
 from presidency.enums import (
     AttemptOutcome,

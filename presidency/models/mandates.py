@@ -2,8 +2,8 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from members.history import HistoricalRecords
 from members.models import City, Person
 from presidency.models.summits import Summit
 

@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from presidency.models import Summit
 from secretariat.enums.applications import OPEN_STATES, ApplicationState
 from secretariat.forms.applications import ApplicationAdminForm
-from secretariat.models.applications import Application, ApplicationEvent, ApplicationReceipt
+from secretariat.models.applications import Application, ApplicationEvent
 from secretariat.selectors import applications as selectors
 from secretariat.services import applications as services
 
@@ -117,7 +116,6 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "updated_at",
         "status_link",
         "language",
-        "mails_written_at",
     ]
     fieldsets = [
         (
@@ -133,7 +131,6 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                     "updated_at",
                     "status_link",
                     "language",  # the applicant's mails are written in it
-                    "mails_written_at",
                 ]
             },
         ),
@@ -151,15 +148,6 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "-"
         return format_html('<a href="{}">{}</a>', obj.get_status_url(), _("open"))
-
-    @admin.display(description=_("receipt and notice written"))
-    def mails_written_at(self, obj: Application) -> str:
-        """When the worker wrote the applicant's receipt and our notice (the mails list shows
-        whether they left)."""
-        receipt = ApplicationReceipt.objects.filter(application_id=obj.pk).first()
-        if receipt is None:
-            return _("Not yet: a worker writes them a moment after the filing.")
-        return formats.date_format(timezone.localtime(receipt.mailed_at), "DATETIME_FORMAT")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

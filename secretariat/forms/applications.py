@@ -8,13 +8,12 @@ from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Country, phone_validator
-from members.selectors import eligible_countries, eligible_country
+from members.models import phone_validator
+from members.selectors import eligible_countries
 from presidency.models import Summit
 from secretariat.enums.applications import ApplicationState, allowed_transitions
 from secretariat.models.applications import MOTIVATION_MAX_LENGTH, Application
@@ -26,7 +25,7 @@ FORM_TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open for a day is rendered agai
 
 def min_fill_seconds() -> int:
     """Bots post at once; people take a while (RELIABILITY 14). Tests set it to 0."""
-    return getattr(settings, "APPLICATION_MIN_FILL_SECONDS", 3)
+    return settings.APPLICATION_MIN_FILL_SECONDS
 
 
 def new_form_token() -> str:
@@ -36,35 +35,6 @@ def new_form_token() -> str:
 
 def _required(message: str) -> dict:
     return {"required": message}
-
-
-class EligibleCountryField(forms.ModelChoiceField):
-    """Lists the eligible countries; a posted choice is checked against the copy of them
-    kept per data version (``members.selectors.eligible_country``), not by a query."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Country):
-            value = value.pk
-        try:
-            country = eligible_country(int(value))
-        except (TypeError, ValueError):
-            country = None
-        if country is None:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return country
-
-
-class OptionalGroupsField(forms.ModelMultipleChoiceField):
-    def clean(self, value):
-        if not value and not self.required:
-            return []  # not Django's empty queryset, whose mere truth test compiles a query
-        return super().clean(value)
 
 
 class ApplicationForm(forms.Form):
@@ -78,7 +48,7 @@ class ApplicationForm(forms.Form):
             "max_length": _("A city's name has at most %(limit_value)d characters."),
         },
     )
-    country = EligibleCountryField(
+    country = forms.ModelChoiceField(
         label=_("Country"),
         queryset=eligible_countries(),
         empty_label=_("Choose the country"),
@@ -150,7 +120,7 @@ class ApplicationForm(forms.Form):
         help_text=_("Optional."),
         error_messages={"invalid": _("Enter the population as a whole number.")},
     )
-    working_groups = OptionalGroupsField(
+    working_groups = forms.ModelMultipleChoiceField(
         label=_("Working groups the city wants to join"),
         queryset=selectors.joinable_groups(),
         required=False,

@@ -3,7 +3,6 @@
 from secretariat.models.applications import (  # noqa: F401
     Application,
     ApplicationEvent,
-    ApplicationReceipt,
 )
 from secretariat.models.workspace import (  # noqa: F401
     Announcement,

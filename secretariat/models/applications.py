@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
-from members.history import HistoricalRecords
 from members.models import City, Country, phone_validator
 from members.text import fold
 from presidency.models import Summit
@@ -206,25 +206,3 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference}: {self.from_state or '-'} → {self.to_state}"
-
-
-class ApplicationReceipt(models.Model):
-    """That the applicant's receipt and the secretariat's notice of a new application were
-    written: recorded in the transaction that queues both mails, after the application's own.
-    A filed application without one is mailed by the sweep (RELIABILITY 21)."""
-
-    application = models.OneToOneField(
-        Application,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="receipt",
-        verbose_name=_("application"),
-    )
-    mailed_at = models.DateTimeField(_("mailed at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("application receipt")
-        verbose_name_plural = _("application receipts")
-
-    def __str__(self) -> str:
-        return str(self.application_id)

@@ -3,7 +3,6 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from members import publiccache
 from members.models import City, Country
 from members.text import fold
 from presidency.models import Summit
@@ -32,15 +31,12 @@ def application_history(application: Application) -> QuerySet[ApplicationEvent]:
 
 def member_city_name(*, name: str, country: Country) -> str | None:
     """The name of the member city of this name in this country, whatever its case and
-    diacritics, or None (rule M3); without a query while no row of ours has changed: the
-    public form asks on every post."""
-    return _member_city_names().get((country.pk, fold(name)))
-
-
-@publiccache.kept_per_version
-def _member_city_names() -> dict[tuple[int, str], str]:
-    cities = City.objects.values_list("country_id", "search_name", "name")
-    return {(country_id, search_name): name for country_id, search_name, name in cities}
+    diacritics, or None (rule M3)."""
+    return (
+        City.objects.filter(country=country, search_name=fold(name))
+        .values_list("name", flat=True)
+        .first()
+    )
 
 
 def has_open_application(*, name: str, country: Country, exclude_pk: int | None = None) -> bool:

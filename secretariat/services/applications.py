@@ -6,7 +6,6 @@ import logging
 import secrets
 import uuid
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,11 +18,10 @@ from django.utils.translation import gettext as _
 from members.enums import PersonRole
 from members.models import City, Country, User
 from members.services import appoint_person, create_city
-from outbox import relay
 from outbox.services import Message, queue_mail, queue_mails
 from presidency.models import Summit
 from secretariat.enums.applications import ApplicationState, allowed_transitions
-from secretariat.models.applications import Application, ApplicationEvent, ApplicationReceipt
+from secretariat.models.applications import Application, ApplicationEvent
 from secretariat.selectors import applications as selectors
 from workinggroups.enums import GroupState
 from workinggroups.models import GroupMembership, WorkingGroup
@@ -43,13 +41,8 @@ def status_link(application: Application) -> str:
     return f"{settings.SITE_URL}{application.get_status_url()}"
 
 
-def validate_new_application(
-    *, name: str, country: Country | None, check_open: bool = True
-) -> None:
-    """The rules a new application must meet beyond its fields' formats (rules M2, M3).
-
-    ``check_open=False`` leaves the one-open-application rule to the insert that follows
-    (the constraint ``secretariat_application_one_open_per_city``)."""
+def validate_new_application(*, name: str, country: Country | None) -> None:
+    """The rules a new application must meet beyond its fields' formats (rules M2, M3)."""
     if country is None:
         return
     if not country.eligible:
@@ -70,7 +63,7 @@ def validate_new_application(
         raise ValidationError(
             {"city_name": _("%(city)s is already a member of the network.") % {"city": member}}
         )
-    if check_open and selectors.has_open_application(name=name, country=country):
+    if selectors.has_open_application(name=name, country=country):
         raise ValidationError(
             {
                 "city_name": _(
@@ -81,6 +74,7 @@ def validate_new_application(
         )
 
 
+@transaction.atomic
 def submit_application(
     *,
     city_name: str,
@@ -97,69 +91,61 @@ def submit_application(
     working_groups: Iterable[WorkingGroup] = (),
     submission_key: uuid.UUID | None = None,
 ) -> tuple[Application, bool]:
-    """File an application (rule M3) and tell the applicant and the secretariat.
+    """File an application (rule M3) and tell the applicant and the secretariat by mail.
 
-    Returns the application and whether it is new: the same form posted twice (same
-    ``submission_key``) returns the first application and writes nothing. The mails to the
-    applicant and the secretariat are written after the commit by a worker (``mail_receipt``;
-    the sweep mails a filing whose hand-over was lost).
-
-    The common case costs few round trips: the rules are checked before the insert except
-    the one-open-application rule, which the insert checks (its constraint) together with
-    the unique columns, in one transaction without a savepoint; a second post of the same
-    form or a duplicate is told apart after the rollback, and the form's own application
-    is looked for only then.
+    Returns the application and whether it is new: the same form posted twice, even at the
+    same moment (same ``submission_key``, a unique column), gives the first application and
+    writes nothing more.
     """
     if not consent:
         raise ValidationError(
             {"consent": _("The secretariat needs your consent to handle the application.")}
         )
+    existing = _filed_with(submission_key)
+    if existing is not None:
+        return existing, False
+    validate_new_application(name=city_name, country=country)
+    application = Application(
+        reference=new_reference(),
+        token=secrets.token_urlsafe(32),
+        submission_key=submission_key or uuid.uuid4(),
+        city_name=city_name.strip(),
+        country=country,
+        mayor_name=mayor_name.strip(),
+        contact_name=contact_name.strip(),
+        contact_position=contact_position.strip(),
+        contact_email=contact_email.strip(),
+        contact_phone=contact_phone.strip(),
+        website=website.strip(),
+        population=population,
+        motivation=motivation.strip(),
+        consent=consent,
+        # The form's language: later mails to the applicant are written in it.
+        language=_supported_language(translation.get_language()),
+    )
+    application.full_clean()
     try:
-        validate_new_application(name=city_name, country=country, check_open=False)
-    except ValidationError:
-        existing = _filed_with(submission_key)  # the same form, posted again
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        existing = _filed_with(submission_key)  # a parallel post of the same form won
         if existing is not None:
             return existing, False
-        raise
-    groups = [group for group in working_groups if group.state == GroupState.ACTIVE]
-    for _attempt in range(3):
-        application = Application(
-            reference=new_reference(),
-            token=secrets.token_urlsafe(32),
-            submission_key=submission_key or uuid.uuid4(),
-            city_name=city_name.strip(),
-            country=country,
-            mayor_name=mayor_name.strip(),
-            contact_name=contact_name.strip(),
-            contact_position=contact_position.strip(),
-            contact_email=contact_email.strip(),
-            contact_phone=contact_phone.strip(),
-            website=website.strip(),
-            population=population,
-            motivation=motivation.strip(),
-            consent=consent,
-            # The form's language: later mails to the applicant are written in it.
-            language=_supported_language(translation.get_language()),
-        )
-        # The fields' formats; the country was read by the form, the unique columns and the
-        # constraints (M3's duplicate rule, the states) are the insert's to check.
-        application.full_clean(
-            exclude=["country"], validate_unique=False, validate_constraints=False
-        )
-        try:
-            with transaction.atomic():
-                _record_submission(application, groups)
-        except IntegrityError:
-            existing = _filed_with(submission_key)  # a parallel post of the same form won
-            if existing is not None:
-                return existing, False
-            if selectors.has_open_application(name=city_name, country=country):
-                raise ValidationError(
-                    {"city_name": _("This city already has an open application.")}
-                ) from None
-            continue  # a reference or token drawn twice (one in a billion): draw again
-        return application, True
-    raise RuntimeError("could not draw a unique application reference")
+        # another form for the same city won the race (rule M3's one open application)
+        raise ValidationError(
+            {"city_name": _("This city already has an open application.")}
+        ) from None
+    application.working_groups.add(
+        *(group for group in working_groups if group.state == GroupState.ACTIVE)
+    )
+    ApplicationEvent.objects.create(
+        application=application,
+        from_state="",
+        to_state=ApplicationState.SUBMITTED,
+        at=application.submitted_at,
+    )
+    _queue_receipts(application)
+    return application, True
 
 
 def _filed_with(submission_key: uuid.UUID | None) -> Application | None:
@@ -168,58 +154,8 @@ def _filed_with(submission_key: uuid.UUID | None) -> Application | None:
     return Application.objects.filter(submission_key=submission_key).first()
 
 
-RECEIPTS_RELAY = "secretariat.receipts"  # the web processes' batched hand-over of new filings
-RECEIPT_SWEEP_AFTER = datetime.timedelta(minutes=2)
-RECEIPT_SWEEP_WITHIN = datetime.timedelta(days=7)
-
-
-def _record_submission(application: Application, groups: list[WorkingGroup]) -> None:
-    application.save()
-    if groups:  # a new application has none yet: nothing to read or remove
-        application.working_groups.add(*groups)
-    ApplicationEvent.objects.create(
-        application=application,
-        from_state="",
-        to_state=ApplicationState.SUBMITTED,
-        at=application.submitted_at,
-    )
-    # The mails are written after the commit, by a worker: the application row is the
-    # record that they are due (no receipt yet), so a lost hand-over is the sweep's.
-    transaction.on_commit(
-        partial(relay.hand_over, RECEIPTS_RELAY, [application.pk], _publish_receipts)
-    )
-
-
-def _publish_receipts(application_ids: list[int]) -> None:
-    from secretariat.tasks import mail_application_receipts
-
-    try:
-        mail_application_receipts.delay(application_ids=list(application_ids))
-    except Exception:  # broker down: the applications wait, unmailed, for the sweep
-        logger.warning(
-            "could not hand over the receipts of %s applications; the sweep will",
-            len(application_ids),
-            exc_info=True,
-        )
-
-
-def hand_over_receipts_in_batches() -> None:
-    """Batch this process's hand-overs of new filings (``outbox.relay``); the web server's
-    entry point, ``b40/wsgi.py``, asks. Without a broker the receipt is mailed at the commit."""
-    relay.start_in_web_process(RECEIPTS_RELAY, _publish_receipts)
-
-
-@transaction.atomic
-def mail_receipt(*, application_id: int) -> bool:
-    """Write the applicant's receipt (in the language they filed in) and the secretariat's
-    notice of a new application, once (rule M3). False if they were written already or the
-    application is gone; run twice at once, the receipt's key lets one through."""
-    application = Application.objects.select_related("country").filter(pk=application_id).first()
-    if application is None:
-        return False
-    _receipt, created = ApplicationReceipt.objects.get_or_create(application=application)
-    if not created:
-        return False
+def _queue_receipts(application: Application) -> None:
+    """The applicant's receipt, in the language they filed in, and the secretariat's notice."""
     context = {
         "application": application,
         "groups": list(application.working_groups.order_by("name")),
@@ -244,25 +180,6 @@ def mail_receipt(*, application_id: int) -> bool:
             kind="application-notice",
         )
     queue_mails([to_applicant, to_secretariat])
-    return True
-
-
-def sweep_receipts(*, now: datetime.datetime | None = None) -> int:
-    """Hand over again the filings of the last week left without their mails (the broker
-    was down, or a process died before its hand-over); return how many."""
-    now = now or timezone.now()
-    waiting = list(
-        Application.objects.filter(
-            receipt__isnull=True,
-            submitted_at__lt=now - RECEIPT_SWEEP_AFTER,
-            submitted_at__gte=now - RECEIPT_SWEEP_WITHIN,
-        )
-        .order_by("submitted_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    if waiting:
-        _publish_receipts(waiting)
-    return len(waiting)
 
 
 def _supported_language(code: str | None) -> str:
@@ -396,11 +313,7 @@ def transition_application(
             ),
             kind="application-changed",
         )
-    # The caller's instance shows the new state too.
-    for field in ("state", "summit_id", "city_id", "decision_reason", "updated_at"):
-        setattr(application, field, getattr(locked, field))
-    for cached in ("summit", "city"):
-        application._state.fields_cache.pop(cached, None)
+    application.refresh_from_db()  # the caller's instance shows the new state too
     return locked
 
 

@@ -12,8 +12,7 @@ from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from members.client_ip import ratelimit_key
-from members.publiccache import public_page
-from secretariat.forms.applications import ApplicationForm, WithdrawForm, new_form_token
+from secretariat.forms.applications import ApplicationForm, WithdrawForm
 from secretariat.models.applications import Application
 from secretariat.selectors import applications as selectors
 from secretariat.services import applications as services
@@ -23,11 +22,11 @@ RATELIMIT_GROUP = "secretariat.application-form"
 
 def application_rate(group: str, request: HttpRequest) -> str:
     """Posts of the form per client address (RELIABILITY 13); a setting, so tests can lower it."""
-    return getattr(settings, "APPLICATION_RATE_LIMIT", "10/h")
+    return settings.APPLICATION_RATE_LIMIT
 
 
 def max_body_bytes() -> int:
-    return getattr(settings, "APPLICATION_MAX_BODY_BYTES", 64 * 1024)
+    return settings.APPLICATION_MAX_BODY_BYTES
 
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -35,7 +34,6 @@ def too_many_requests(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "429.html", status=429)
 
 
-@public_page(fresh_inputs={"form_token": new_form_token})
 class ApplicationCreateView(FormView):
     template_name = "secretariat/application_form.html"
     form_class = ApplicationForm

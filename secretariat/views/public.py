@@ -1,22 +1,18 @@
 """The public website the secretariat maintains (rule T3) and the city's dashboard."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from common.publicpages import public_page
 from members import selectors as member_selectors
 from members.models import City
-from members.publiccache import cached_fragment, public_page
 from presidency import selectors as presidency_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
@@ -121,28 +117,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["city"] = user.city
-        # The content is kept rendered until the next write to our models (or the moment a
-        # deadline it shows passes); the parts name what else it depends on.
-        context["dashboard"] = cached_fragment(
-            self.request,
-            name="dashboard",
-            parts=(user.city_id, user.pk, user.city_role, user.is_active, timezone.localdate()),
-            render=self.render_content,
+        city = member_selectors.city_with_people(user.city.slug)
+        context.update(
+            {
+                "city": city,
+                "presidency_panel": presidency_selectors.dashboard_panel(city=city),
+                "workinggroups_panel": group_selectors.dashboard_panel(city=city),
+                **workspace_views.dashboard_context(self.request, city),
+            }
         )
         return context
-
-    def render_content(self, csrf_token: str) -> tuple[str, datetime.datetime | None]:
-        city = member_selectors.city_with_people(self.request.user.city.slug)
-        presidency_panel = presidency_selectors.dashboard_panel(city=city)
-        context = {
-            "city": city,
-            "csrf_token": csrf_token,
-            "presidency_panel": presidency_panel,
-            "workinggroups_panel": group_selectors.dashboard_panel(city=city),
-            **workspace_views.dashboard_context(self.request, city),
-        }
-        html = render_to_string(
-            "secretariat/workspace/_dashboard_content.html", context, request=self.request
-        )
-        return html, presidency_panel.get("changes_at")

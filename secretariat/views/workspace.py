@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common.publicpages import public_page
 from members.models import City, Person
-from members.publiccache import public_page
 from presidency import selectors as presidency_selectors
 from secretariat.enums.workspace import FollowUpState
 from secretariat.forms.workspace import (

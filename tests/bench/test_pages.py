@@ -122,7 +122,7 @@ def _grow(rng: random.Random, *, city: City, group: WorkingGroup, summit: Summit
 
 
 def _measure(page_list, *, round_: int) -> dict[str, int]:
-    clients = {"floor": Client(), "public": Client(), "post": Client()}
+    clients = {"floor": Client(), "public": Client(), "form": Client(), "post": Client()}
     clients["city"] = Client()
     clients["city"].force_login(User.objects.get(username="bench.mayor"))
     clients["admin"] = Client()

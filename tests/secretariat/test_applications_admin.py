@@ -233,14 +233,3 @@ def test_nobody_adds_or_deletes_applications_in_the_admin(secretariat_client):
 def test_a_city_user_cannot_open_the_review(mayor_client):
     response = mayor_client.get(CHANGELIST)
     assert response.status_code == 302  # to the admin login
-
-
-def test_the_application_page_says_when_its_mails_were_written(secretariat_client):
-    from secretariat.models.applications import ApplicationReceipt
-
-    application = ApplicationFactory()
-    url = reverse("admin:secretariat_application_change", args=[application.pk])
-    assert "Not yet: a worker writes them" in secretariat_client.get(url).content.decode()
-    ApplicationReceipt.objects.create(application=application)
-    page = secretariat_client.get(url).content.decode()
-    assert "Not yet" not in page and "Receipt and notice written" in page

@@ -18,7 +18,7 @@ from outbox import services as outbox
 from outbox.enums import MailState
 from outbox.models import Mail
 from secretariat.enums.applications import TRANSITIONS, ApplicationState
-from secretariat.models.applications import Application, ApplicationEvent, ApplicationReceipt
+from secretariat.models.applications import Application, ApplicationEvent
 from secretariat.services import applications as services
 from tests.factories import ApplicationFactory, SecretariatUserFactory
 from tests.factories.applications import SummitFactory
@@ -63,8 +63,8 @@ def test_submit_records_the_application_its_history_and_two_mails(
     assert [(e.from_state, e.to_state, e.by) for e in application.events.all()] == [
         ("", S.SUBMITTED, None)
     ]
-    # The mails are written after the commit, by a worker (eager here), then sent.
-    assert not Mail.objects.exists() and not ApplicationReceipt.objects.exists()
+    # The mails are recorded in the filing's own transaction and sent after the commit.
+    assert Mail.objects.filter(state=MailState.QUEUED).count() == 2
     assert django_mail.outbox == []  # nothing leaves before the commit
     with django_capture_on_commit_callbacks(execute=True):
         for callback in callbacks:
@@ -79,17 +79,18 @@ def test_submit_records_the_application_its_history_and_two_mails(
     assert "no fee" in mails[0].body  # rule M4
     assert group.name in mails[1].body
     assert sorted(m.subject for m in django_mail.outbox) == sorted(m.subject for m in mails)
-    assert ApplicationReceipt.objects.get().application == application
 
 
-def test_the_mails_of_a_filing_are_written_once_however_often_asked(
+def test_the_same_form_posted_twice_files_once_and_mails_once(
     db, django_capture_on_commit_callbacks
 ):
+    key = uuid.uuid4()
     with django_capture_on_commit_callbacks(execute=True):
-        application, _ = submit()
-    assert Mail.objects.count() == 2
-    assert services.mail_receipt(application_id=application.pk) is False  # a task run twice
-    assert services.mail_receipt(application_id=-1) is False  # withdrawn and erased meanwhile
+        first, created = submit(submission_key=key)
+    assert created
+    again, created_again = submit(submission_key=key)
+    assert (again, created_again) == (first, False)
+    assert Application.objects.count() == 1
     assert Mail.objects.count() == 2
 
 
@@ -112,36 +113,23 @@ def test_the_applicant_is_written_to_in_the_language_they_filed_in(
     assert notice.subject.startswith("New membership application")
 
 
-def test_a_filing_whose_hand_over_failed_is_mailed_by_the_sweep(
+def test_a_filing_while_the_broker_is_down_keeps_its_mails_for_the_sweep(
     db, django_capture_on_commit_callbacks
 ):
-    # RELIABILITY 21: the application row is the record that its mails are due.
+    # RELIABILITY 21: the filing succeeds; its mails wait as rows; the sweep sends them.
+    from outbox import services as outbox_services
+
     with (
-        mock.patch(
-            "secretariat.tasks.mail_application_receipts.delay",
-            side_effect=OSError("broker down"),
-        ),
+        mock.patch("outbox.tasks.send_mails.delay", side_effect=OSError("broker down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         application, _ = submit()
     assert Application.objects.get() == application
-    assert not Mail.objects.exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.sweep_receipts() == 0  # too young: its own hand-over may be on its way
-        later = timezone.now() + services.RECEIPT_SWEEP_AFTER + datetime.timedelta(seconds=1)
-        assert services.sweep_receipts(now=later) == 1
+    assert Mail.objects.filter(state=MailState.QUEUED).count() == 2
+    later = timezone.now() + datetime.timedelta(minutes=6)
+    with mock.patch("outbox.services.timezone.now", return_value=later):
+        assert outbox_services.sweep() == 2
     assert Mail.objects.filter(state=MailState.SENT).count() == 2
-    assert services.sweep_receipts(now=later) == 0  # mailed: never again
-
-
-def test_old_filings_are_not_mailed_by_the_sweep(db, django_capture_on_commit_callbacks):
-    with (
-        mock.patch("secretariat.tasks.mail_application_receipts.delay"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        submit()
-    much_later = timezone.now() + services.RECEIPT_SWEEP_WITHIN + datetime.timedelta(days=1)
-    assert services.sweep_receipts(now=much_later) == 0
 
 
 def test_submit_rolled_back_sends_nothing(db, django_capture_on_commit_callbacks):
