@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from members import selectors as member_selectors
 from members.models import City
 from members.publiccache import cached_fragment, public_page
+from members.roles import is_secretariat
 from presidency import selectors as presidency_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
@@ -113,7 +114,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.city_id:
-            if request.user.is_staff:
+            if is_secretariat(request.user):
                 return redirect("admin:index")
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -133,13 +134,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return context
 
     def render_content(self, csrf_token: str) -> tuple[str, datetime.datetime | None]:
-        city = member_selectors.city_with_people(self.request.user.city.slug)
-        presidency_panel = presidency_selectors.dashboard_panel(city=city)
+        user = self.request.user
+        city = member_selectors.city_with_people(user.city.slug)
+        presidency_panel = presidency_selectors.dashboard_panel(city=city, user=user)
         context = {
             "city": city,
             "csrf_token": csrf_token,
             "presidency_panel": presidency_panel,
-            "workinggroups_panel": group_selectors.dashboard_panel(city=city),
+            "workinggroups_panel": group_selectors.dashboard_panel(city=city, user=user),
             **workspace_views.dashboard_context(self.request, city),
         }
         html = render_to_string(
