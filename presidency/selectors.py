@@ -1,11 +1,14 @@
 """Reads on summits and mandates."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from members.models import City
+from members.models import City, User
+from presidency import checks
 from presidency.enums import RoundState, SummitState
 from presidency.models import (
     BallotRecord,
@@ -191,8 +194,23 @@ def candidacies_of(election: Election) -> QuerySet[Candidacy]:
     )
 
 
-def dashboard_panel(*, city: City) -> dict:
-    """What the city's dashboard shows of the summit and the election (one small panel)."""
+def passes(check: Callable[..., None], **kwargs) -> bool:
+    """Would ``check`` let the write through? For pages: a ``can_*`` flag is the very check
+    the service runs (``presidency.checks``), never the rule in other words."""
+    try:
+        check(**kwargs)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def can_see_lodging(*, summit: Summit, user: User) -> bool:
+    return passes(checks.check_see_lodging, summit=summit, by=user)
+
+
+def dashboard_panel(*, city: City, user: User) -> dict:
+    """What the city's dashboard shows of the summit and the election (one small panel),
+    with what ``user`` (acting for ``city``) may do there: the ``can_*`` flags."""
     summit = upcoming_summit()
     panel: dict = {"summit": summit, "city": city}
     if summit is None:
@@ -200,14 +218,40 @@ def dashboard_panel(*, city: City) -> dict:
     election = election_of(summit)
     panel["election"] = election
     panel["delegation"] = delegation_of(summit=summit, city=city)
+    panel["can_see_lodging"] = can_see_lodging(summit=summit, user=user)
+    panel["can_register"] = passes(
+        checks.check_register_delegation, summit=summit, city=city, by=user
+    )
     deadline = summit.registration_deadline
     panel["registration_open"] = bool(deadline and timezone.now() <= deadline)
     if election is not None:
-        panel["candidacy"] = (
-            election.candidacies.filter(city=city).select_related("proposed_by").first()
+        candidacy = (
+            election.candidacies.filter(city=city)
+            .select_related("proposed_by", "city", "election__summit")
+            .first()
         )
+        panel["candidacy"] = candidacy
+        panel["can_declare"] = passes(
+            checks.check_declare,
+            election=election,
+            city=city,
+            proposal=checks.declarable(candidacy),
+            by=user,
+        )
+        panel["can_propose"] = passes(
+            checks.check_propose, election=election, proposed_by=city, by=user
+        )
+        if candidacy is not None:
+            panel["can_accept"] = passes(checks.check_accept, candidacy=candidacy, by=user)
+            panel["can_decline"] = passes(checks.check_decline, candidacy=candidacy, by=user)
+            panel["can_withdraw"] = passes(
+                checks.check_withdraw, candidacy=candidacy, election=election, by=user
+            )
         panel["round"] = round_ = open_round(election)
         if round_ is not None:
             panel["may_vote"] = round_.electorate.filter(pk=city.pk).exists()
             panel["has_voted"] = round_.ballot_records.filter(city=city).exists()
+            panel["can_vote"] = passes(
+                checks.check_ballot, round_=round_, state=round_.state, city=city, by=user
+            )
     return panel

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from members.models import City, Person, User
 from members.selectors import active_cities, current_mayor
 from outbox.services import queue_mail
-from presidency import counting
+from presidency import checks, counting
+from presidency.checks import check_eligibility
 from presidency.enums import (
     AttemptOutcome,
     CandidacyState,
@@ -29,7 +30,6 @@ from presidency.enums import (
     ElectionState,
     RoundOutcome,
     RoundState,
-    SummitState,
 )
 from presidency.models import (
     BallotAttempt,
@@ -44,35 +44,10 @@ from presidency.models import (
     Summit,
     Vote,
 )
-from presidency.validators import validate_not_consecutive
 
 logger = logging.getLogger("presidency.ballots")
 
 LOT_SOURCE = "secrets.SystemRandom (the operating system's CSPRNG, os.urandom)"
-
-
-# --- who may act ------------------------------------------------------------------------
-
-
-def _require_mayor_or_secretariat(*, by: User, city: City) -> None:
-    """A candidacy is the mayor's act for their own city (rule S3); the secretariat may
-    record one on the city's behalf in the admin."""
-    if by.is_staff:
-        return
-    if not (by.is_active and by.is_mayor and by.city_id == city.pk):
-        raise PermissionDenied(_("Only the mayor of %(city)s may do this.") % {"city": city})
-
-
-def _require_city_user_or_secretariat(*, by: User, city: City) -> None:
-    if by.is_staff:
-        return
-    if not (by.acts_for_city and by.city_id == city.pk):
-        raise PermissionDenied(_("You do not act for %(city)s.") % {"city": city})
-
-
-def _require_secretariat(*, by: User) -> None:
-    if not by.is_staff:
-        raise PermissionDenied(_("Only the secretariat may do this."))
 
 
 # --- mandates (rules S1, S4, S5) -------------------------------------------------------
@@ -110,15 +85,8 @@ def register_delegation(
     *, summit: Summit, city: City, delegates: Iterable[DelegateData], by: User
 ) -> Delegation:
     """Register (or replace) a member city's delegation before the summit's deadline."""
-    _require_city_user_or_secretariat(by=by, city=city)
+    checks.check_register_delegation(summit=summit, city=city, by=by)
     delegates = list(delegates)
-    if not city.is_active:
-        raise ValidationError(_("Only an active member city sends a delegation."))
-    if summit.state == SummitState.CLOSED:
-        raise ValidationError(_("This summit is closed."))
-    deadline = summit.registration_deadline
-    if not by.is_staff and (deadline is None or timezone.now() > deadline):
-        raise ValidationError(_("Registration of delegations for this summit is not open."))
     if not delegates:
         raise ValidationError(_("A delegation has at least one person."))
     if sum(1 for d in delegates if d.role == DelegateRole.HEAD) != 1:
@@ -150,7 +118,7 @@ def register_delegation(
 
 @transaction.atomic
 def set_delegation_presence(*, delegation: Delegation, present: bool, by: User) -> Delegation:
-    _require_secretariat(by=by)
+    checks.require_secretariat(by=by)
     delegation.present = present
     delegation.save(update_fields=["present", "updated_at"])
     return delegation
@@ -165,7 +133,7 @@ def _lock_election(election: Election) -> Election:
 
 @transaction.atomic
 def open_candidacy(*, election: Election, by: User) -> Election:
-    _require_secretariat(by=by)
+    checks.require_secretariat(by=by)
     election = _lock_election(election)
     if election.state not in (ElectionState.PLANNED, ElectionState.CANDIDACY_CLOSED):
         raise ValidationError(_("The candidacy period can only open before voting starts."))
@@ -177,7 +145,7 @@ def open_candidacy(*, election: Election, by: User) -> Election:
 
 @transaction.atomic
 def close_candidacy(*, election: Election, by: User) -> Election:
-    _require_secretariat(by=by)
+    checks.require_secretariat(by=by)
     election = _lock_election(election)
     if election.state != ElectionState.CANDIDACY:
         raise ValidationError(_("The candidacy period is not open."))
@@ -185,51 +153,6 @@ def close_candidacy(*, election: Election, by: User) -> Election:
     election.candidacy_closed_at = timezone.now()
     election.save()
     return election
-
-
-def check_eligibility(
-    *, election: Election, city: City, candidacy: Candidacy | None = None
-) -> None:
-    """Can ``city`` stand in ``election``? Raises a ValidationError naming the rule.
-
-    The one check every door goes through: the city's page, the proposal and its
-    acceptance, the admin, the shell.
-    """
-    if election.state != ElectionState.CANDIDACY:
-        # rule S2: cities declare their candidacy during the period the secretariat opens.
-        raise ValidationError(
-            _("Rule S2: the candidacy period of this election is not open."), code="rule_s2"
-        )
-    if not city.is_active:
-        # rule S3: every member city may stand.
-        raise ValidationError(
-            _("Rule S3: only an active member city may stand; %(city)s is not one.")
-            % {"city": city},
-            code="rule_s3",
-        )
-    year = election.summit.year
-    if Mandate.objects.filter(city=city, year=year).exists():
-        # rule S4: the sitting president cannot be elected for the next year (the city, not
-        # the person: a new mayor does not reset it).
-        raise ValidationError(
-            _(
-                "Rule S4: %(city)s holds the presidency of %(year)s; the sitting president "
-                "cannot be elected for the next year."
-            )
-            % {"city": city, "year": year},
-            code="rule_s4",
-        )
-    validate_not_consecutive(city=city, year=year + 1)  # rule S4, e.g. a mandate typed for N+2
-    others = Candidacy.objects.filter(election=election, city=city)
-    if candidacy is not None:
-        others = others.exclude(pk=candidacy.pk)
-    if others.exists():
-        # rule S2: one candidacy per city per election (also a database constraint).
-        raise ValidationError(
-            _("Rule S2: %(city)s already has a candidacy in this election (one per city).")
-            % {"city": city},
-            code="rule_s2_one",
-        )
 
 
 def _save_candidacy(candidacy: Candidacy) -> Candidacy:
@@ -254,18 +177,10 @@ def submit_candidacy(*, election: Election, city: City, statement: str = "", by:
     declaring itself: that row becomes its candidacy. A withdrawal is final (one candidacy
     per city per election).
     """
-    _require_mayor_or_secretariat(by=by, city=city)
     election = _lock_election(election)
-    proposal = (
-        Candidacy.objects.select_for_update()
-        .filter(
-            election=election,
-            city=city,
-            state__in=[CandidacyState.PROPOSED, CandidacyState.DECLINED],
-        )
-        .first()
-    )
-    check_eligibility(election=election, city=city, candidacy=proposal)
+    existing = Candidacy.objects.select_for_update().filter(election=election, city=city).first()
+    proposal = checks.declarable(existing)
+    checks.check_declare(election=election, city=city, proposal=proposal, by=by)
     if proposal is not None:
         proposal.state = CandidacyState.ACTIVE
         proposal.statement = statement.strip() or proposal.statement
@@ -291,10 +206,8 @@ def propose_candidacy(
     *, election: Election, city: City, proposed_by: City, statement: str = "", by: User
 ) -> Candidacy:
     """Another member city proposes ``city`` (rule S3); its mayor must accept."""
-    _require_mayor_or_secretariat(by=by, city=proposed_by)
     election = _lock_election(election)
-    if not proposed_by.is_active:
-        raise ValidationError(_("Rule S3: only an active member city may propose a candidate."))
+    checks.check_propose(election=election, proposed_by=proposed_by, by=by)
     if proposed_by.pk == city.pk:
         raise ValidationError(_("To stand yourself, declare your own city's candidacy."))
     check_eligibility(election=election, city=city)
@@ -334,12 +247,9 @@ def _lock_candidacy(candidacy: Candidacy) -> Candidacy:
 @transaction.atomic
 def accept_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
     """The proposed city's mayor accepts: only now is the city a candidate (rule S3)."""
-    _require_mayor_or_secretariat(by=by, city=candidacy.city)
     _lock_election(candidacy.election)
     candidacy = _lock_candidacy(candidacy)
-    if candidacy.state != CandidacyState.PROPOSED:
-        raise ValidationError(_("This proposal is no longer awaiting an answer."))
-    check_eligibility(election=candidacy.election, city=candidacy.city, candidacy=candidacy)
+    checks.check_accept(candidacy=candidacy, by=by)
     candidacy.state = CandidacyState.ACTIVE
     candidacy.decided_by = by
     candidacy.decided_at = timezone.now()
@@ -349,10 +259,8 @@ def accept_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
 
 @transaction.atomic
 def decline_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
-    _require_mayor_or_secretariat(by=by, city=candidacy.city)
     candidacy = _lock_candidacy(candidacy)
-    if candidacy.state != CandidacyState.PROPOSED:
-        raise ValidationError(_("This proposal is no longer awaiting an answer."))
+    checks.check_decline(candidacy=candidacy, by=by)
     candidacy.state = CandidacyState.DECLINED
     candidacy.decided_by = by
     candidacy.decided_at = timezone.now()
@@ -363,13 +271,9 @@ def decline_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
 @transaction.atomic
 def withdraw_candidacy(*, candidacy: Candidacy, by: User) -> Candidacy:
     """A candidate may withdraw until voting starts."""
-    _require_mayor_or_secretariat(by=by, city=candidacy.city)
     election = _lock_election(candidacy.election)
     candidacy = _lock_candidacy(candidacy)
-    if election.rounds.exists() or election.state in (ElectionState.VOTING, ElectionState.CLOSED):
-        raise ValidationError(_("Voting has started: a candidacy can no longer be withdrawn."))
-    if candidacy.state not in (CandidacyState.ACTIVE, CandidacyState.PROPOSED):
-        raise ValidationError(_("This candidacy is not standing."))
+    checks.check_withdraw(candidacy=candidacy, election=election, by=by)
     candidacy.state = CandidacyState.WITHDRAWN
     candidacy.decided_by = by
     candidacy.decided_at = timezone.now()
@@ -383,7 +287,7 @@ def withdraw_candidacy(*, candidacy: Candidacy, by: User) -> Candidacy:
 @transaction.atomic
 def open_round(*, election: Election, by: User) -> Round:
     """Open the next round and freeze its electorate: the active member cities now."""
-    _require_secretariat(by=by)
+    checks.require_secretariat(by=by)
     election = _lock_election(election)
     last = election.rounds.order_by("-number").first()
     if last is None:
@@ -514,26 +418,11 @@ def _record_attempt(
 def _cast_ballot(
     *, round_: Round, city: City, choice: Candidacy | None, by: User, paper: bool
 ) -> BallotRecord:
-    if paper:
-        _require_secretariat(by=by)
-    elif not (by.acts_for_city and by.city_id == city.pk):
-        raise PermissionDenied(_("You vote only for your own city."))
-    if _lock_round_shared(round_) != RoundState.OPEN:
-        raise ValidationError(_("This round is not open for voting."), code="round_closed")
-    if not round_.electorate.filter(pk=city.pk).exists():
-        raise ValidationError(
-            _(
-                "Rule P1: %(city)s is not in the electorate of this round (the active member "
-                "cities when it opened)."
-            )
-            % {"city": city},
-            code="not_elector",
-        )
+    checks.check_ballot(
+        round_=round_, state=_lock_round_shared(round_), city=city, by=by, paper=paper
+    )
     if choice is not None and not round_.candidates.filter(pk=choice.pk).exists():
         raise ValidationError(_("This city is not a candidate in this round."), code="choice")
-    already = _("Rule P1: %(city)s has already voted in this round.") % {"city": city}
-    if BallotRecord.objects.filter(round=round_, city=city).exists():
-        raise ValidationError(already, code="already_voted")
     is_secret = round_.election.is_secret
     record = BallotRecord(
         round=round_,
@@ -548,7 +437,7 @@ def _cast_ballot(
         with transaction.atomic():
             record.save()  # the unique constraint decides parallel ballots
     except IntegrityError as exc:
-        raise ValidationError(already, code="already_voted") from exc
+        raise ValidationError(checks.already_voted(city), code="already_voted") from exc
     Vote.objects.create(round=round_, choice=choice)
     return record
 
@@ -556,7 +445,7 @@ def _cast_ballot(
 @transaction.atomic
 def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
     """Close the round and count it from the stored votes."""
-    _require_secretariat(by=by)
+    checks.require_secretariat(by=by)
     round_ = Round.objects.select_for_update().select_related("election").get(pk=round.pk)
     if round_.state != RoundState.OPEN:
         raise ValidationError(_("This round is closed already."))
@@ -653,7 +542,7 @@ def _shuffle_votes(round_: Round) -> None:
 @transaction.atomic
 def draw_lot(*, round: Round, by: User) -> LotDraw:  # noqa: A002
     """Settle a tie between two candidates by lot, drawn here and recorded for all to see."""
-    _require_secretariat(by=by)
+    checks.require_secretariat(by=by)
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.outcome != RoundOutcome.TIE:
         raise ValidationError(_("Only a tie between two candidates is settled by lot."))
@@ -687,7 +576,7 @@ def _next_year(date: datetime.date) -> datetime.date:
 def close_election(*, election: Election, by: User) -> Mandate:
     """Close the election: the mandate of the next calendar year (rule S5) and the next
     year's summit hosted by the elected city (rule S6)."""
-    _require_secretariat(by=by)
+    checks.require_secretariat(by=by)
     election = _lock_election(election)
     if election.state != ElectionState.VOTING:
         raise ValidationError(_("This election is not in its voting stage."))

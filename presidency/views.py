@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -9,8 +9,10 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.publicpages import public_page
+from members import mixins as members_mixins
+from members.roles import acts_for_city
 from members.selectors import active_cities
-from presidency import selectors, services
+from presidency import checks, selectors, services
 from presidency.forms import BallotForm, CandidacyForm, DelegateFormSet, ProposalForm
 from presidency.models import Candidacy, Summit
 
@@ -43,27 +45,17 @@ class SummitDetailView(TemplateView):
             context["candidacies"] = selectors.candidacies_of(election)
             context["results"] = selectors.round_results(election)
         context["elected_mandates"] = selectors.mandates().filter(elected_at=summit)
+        context["can_see_lodging"] = selectors.can_see_lodging(
+            summit=summit, user=self.request.user
+        )
         return context
 
 
 # --- the city's pages: the city is always the logged-in user's (RELIABILITY 8) ---------
 
 
-class CityUserMixin(LoginRequiredMixin):
-    mayor_only = False
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated:
-            if not user.acts_for_city:
-                raise PermissionDenied
-            if self.mayor_only and not user.is_mayor:
-                raise PermissionDenied(_("Only the mayor may do this for the city."))
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def city(self):
-        return self.request.user.city
+class CityUserMixin(members_mixins.CityUserMixin):
+    """The city's pages of the presidency: the summit and election of the URL's year."""
 
     def summit(self) -> Summit:
         return get_object_or_404(selectors.summits(), year=self.kwargs["year"])
@@ -215,7 +207,7 @@ class BallotView(CityUserMixin, FormView):
     template_name = "presidency/ballot_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.acts_for_city:
+        if acts_for_city(request.user):
             self.round = selectors.open_round(self.election())
             if self.round is None:
                 messages.info(request, _("No round is open for voting."))
@@ -252,9 +244,7 @@ class LodgingView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         summit = get_object_or_404(selectors.summits(), year=self.kwargs["year"])
-        user = self.request.user
-        if not (user.is_staff or (user.acts_for_city and user.city_id == summit.host_city_id)):
-            raise PermissionDenied
+        checks.check_see_lodging(summit=summit, by=self.request.user)
         context["summit"] = summit
         context["lodging"] = selectors.lodging(summit)
         return context

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import User
+from members.roles import is_secretariat
 from presidency.models import Mandate
 from reports import rendering, selectors
 from reports.enums import ReportState
@@ -168,14 +169,10 @@ def build_report(*, report_id: int, now: datetime.datetime | None = None) -> Out
     return Outcome.BUILT
 
 
-def _can_publish(user: User) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("reports.change_annualreport")
-
-
 @transaction.atomic
 def publish_report(*, report: AnnualReport, by: User) -> AnnualReport:
     """Rule G2: the secretariat publishes the finished report of an expired mandate."""
-    if not _can_publish(by):
+    if not is_secretariat(by):
         raise PermissionDenied(_("Only the secretariat publishes the annual report."))
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.published:
@@ -196,7 +193,7 @@ def publish_report(*, report: AnnualReport, by: User) -> AnnualReport:
 
 @transaction.atomic
 def unpublish_report(*, report: AnnualReport, by: User) -> AnnualReport:
-    if not _can_publish(by):
+    if not is_secretariat(by):
         raise PermissionDenied(_("Only the secretariat publishes the annual report."))
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     report.published = False

@@ -4,12 +4,15 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from members.enums import CityStatus
 from members.models import City, User
-from presidency import selectors as presidency_selectors
+from members.roles import acts_for_city, is_secretariat
+from presidency.roles import acts_for_presidency
+from workinggroups.checks import check_request_extra_session
 from workinggroups.enums import GroupState
 from workinggroups.models import (
     Attendance,
@@ -75,9 +78,18 @@ def is_member_city(user: User, group: WorkingGroup) -> bool:
 
 def can_see_members_only(user: User, group: WorkingGroup) -> bool:
     """Members-only minutes and online links: the group's member cities and the secretariat."""
-    if user.is_authenticated and user.is_staff:
-        return True
-    return is_member_city(user, group)
+    return is_secretariat(user) or is_member_city(user, group)
+
+
+def can_request_extra_session(user: User, group: WorkingGroup) -> bool:
+    """The link to ask for an extra session (rule W4): the service's own check."""
+    if not acts_for_city(user):
+        return False
+    try:
+        check_request_extra_session(group=group, city=user.city)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
 
 
 def _meetings(group: WorkingGroup) -> QuerySet[Meeting]:
@@ -132,9 +144,9 @@ class DashboardPanel:
         return [g for g in self.groups if g.is_member]
 
 
-def dashboard_panel(*, city: City) -> DashboardPanel:
+def dashboard_panel(*, city: City, user: User) -> DashboardPanel:
     """What the city's dashboard shows of working groups: join/leave, extra-session requests,
-    and — for the presiding city — the proposals awaiting the presidency's key (rule W5)."""
+    and — when ``user`` holds the presidency's key — the proposals awaiting it (rule W5)."""
     groups = list(
         WorkingGroup.objects.filter(state=GroupState.ACTIVE)
         .annotate(is_member=Exists(GroupMembership.objects.filter(group=OuterRef("pk"), city=city)))
@@ -145,8 +157,7 @@ def dashboard_panel(*, city: City) -> DashboardPanel:
         .select_related("group", "meeting")
         .order_by("-created_at")[:10]
     )
-    presiding = presidency_selectors.presiding_city()
-    presides = presiding is not None and presiding.pk == city.pk
+    presides = acts_for_presidency(user, on=timezone.localdate())  # as services.holds_key
     proposals = (
         list(
             WorkingGroup.objects.filter(state=GroupState.PROPOSED)

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from common.text import unique_slug
 from members.enums import PersonRole
 from members.models import City, Person, User
-from members.permissions import SECRETARIAT_GROUP
+from members.roles import is_secretariat
 from outbox.services import queue_mail
-from presidency import selectors as presidency_selectors
+from presidency.roles import acts_for_presidency
+from workinggroups.checks import check_request_extra_session
 from workinggroups.enums import ApprovalKey, GroupState, MeetingKind, RequestState
 from workinggroups.models import (
     ExtraSessionRequest,
@@ -51,18 +52,9 @@ def meeting_length() -> datetime.timedelta:
 # Who holds which key
 
 
-def is_secretariat(user: User | None) -> bool:
-    if user is None or not user.is_active or not user.is_staff:
-        return False
-    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
-
-
 def is_presidency(user: User | None) -> bool:
-    """A user of the presiding city acts for the presidency (rule W5)."""
-    if user is None or not getattr(user, "acts_for_city", False):
-        return False
-    city = presidency_selectors.presiding_city()
-    return city is not None and city.pk == user.city_id
+    """The Presidency's key of rule W5 today: a user acting for the presiding city."""
+    return acts_for_presidency(user, on=timezone.localdate())
 
 
 def holds_key(user: User | None, key: str) -> bool:
@@ -395,10 +387,7 @@ def request_extra_session(
     proposed_alternative: datetime.datetime | None = None,
 ) -> ExtraSessionRequest:
     """A member city asks that its group be convened sooner (rule W4)."""
-    if not GroupMembership.objects.filter(group=group, city=city).exists():
-        raise PermissionDenied(_("Only a member city of the group may request an extra session."))
-    if group.state != GroupState.ACTIVE:
-        raise ValidationError(_("Only an active group can be convened."))
+    check_request_extra_session(group=group, city=city)
     now = timezone.now()
     errors = {}
     if proposed_start <= now:

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.publicpages import public_page
+from members.mixins import CityUserMixin
 from workinggroups import selectors, services
 from workinggroups.enums import ApprovalKey, GroupState
 from workinggroups.feeds import build_calendar
@@ -48,6 +49,7 @@ class GroupDetailView(PublicGroupMixin, TemplateView):
         context["members_view"] = selectors.can_see_members_only(user, group)
         context["viewer_tz"] = selectors.viewer_timezone(user)
         context["is_member"] = selectors.is_member_city(user, group)
+        context["can_request_extra_session"] = selectors.can_request_extra_session(user, group)
         return context
 
 
@@ -70,15 +72,6 @@ class AllMeetingsFeedView(View):
     def get(self, request, *args, **kwargs):
         content = build_calendar(selectors.feed_meetings(), name=str(_("B40 working groups")))
         return _ics_response(content, "b40-working-groups.ics")
-
-
-class CityUserMixin(LoginRequiredMixin):
-    """A mayor or delegate acting for their own city (the city is the user's, RELIABILITY 8)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.acts_for_city:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class JoinGroupView(CityUserMixin, View):

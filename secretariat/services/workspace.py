@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from members import services as member_services
 from members.enums import CityStatus, PersonRole
 from members.models import City, Person, User
-from members.permissions import SECRETARIAT_GROUP
+from members.roles import acts_for_city, is_secretariat
 from outbox.services import Message, queue_mails
 from presidency import selectors as presidency_selectors
 from presidency.models import Mandate, Summit
+from presidency.roles import is_presiding_mayor
 from secretariat.enums.workspace import AdoptedBy, Audience, Party
 from secretariat.models.workspace import (
     Announcement,
@@ -53,29 +54,13 @@ def _save(instance, *, by: User | None, raced_fields: Iterable[str] = ()) -> Non
     instance.save()
 
 
-def is_secretariat(user: User) -> bool:
-    """Staff of the Permanent Secretariat (rule T1): the Secretariat group, or a superuser."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
-
-
-def is_president(user: User, mandate: Mandate | None) -> bool:
-    """The president is the presiding city's mayor (rules S1, S8); a delegate is not."""
-    return (
-        mandate is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_mayor
-        and user.city_id == mandate.city_id
-    )
-
-
 def party_of(*, user: User, mandate: Mandate | None) -> str | None:
-    """Which of the two parties of rule S8 ``user`` speaks for, if any."""
+    """Which of the two parties of rule S8 ``user`` speaks for on ``mandate``, if any: the
+    secretariat, or the president of that mandate's year (a goal may be agreed for the
+    coming mandate too)."""
     if is_secretariat(user):
         return Party.SECRETARIAT
-    if is_president(user, mandate):
+    if mandate is not None and is_presiding_mayor(user, on=datetime.date(mandate.year, 1, 1)):
         return Party.PRESIDENCY
     return None
 
@@ -230,7 +215,7 @@ def record_follow_up(
 
     The city is the acting user's own (RELIABILITY 8): nobody records for another city.
     """
-    if not (by.is_authenticated and by.acts_for_city):
+    if not acts_for_city(by):
         raise PermissionDenied(_("Only a member city's mayor or delegate records its follow-up."))
     city = City.objects.get(pk=by.city_id)
     if city.status != CityStatus.ACTIVE:
@@ -387,7 +372,7 @@ CITY_EDITABLE_ROLES = (PersonRole.DELEGATE, PersonRole.CONTACT)
 
 
 def _own_current_person(*, person: Person, by: User) -> Person:
-    if not (by.is_authenticated and by.acts_for_city):
+    if not acts_for_city(by):
         raise PermissionDenied
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.city_id != by.city_id or person.ended_on is not None:
@@ -407,7 +392,7 @@ def add_city_contact(
     phone: str = "",
 ) -> Person:
     """A city adds a delegate or contact point of its own (a new mayor is the secretariat's)."""
-    if not (by.is_authenticated and by.acts_for_city):
+    if not acts_for_city(by):
         raise PermissionDenied
     if role not in CITY_EDITABLE_ROLES:
         raise ValidationError({"role": _("The secretariat records a change of mayor.")})

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from common.publicpages import public_page
 from members import selectors as member_selectors
 from members.models import City
+from members.roles import is_secretariat
 from presidency import selectors as presidency_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
@@ -109,7 +110,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.city_id:
-            if request.user.is_staff:
+            if is_secretariat(request.user):
                 return redirect("admin:index")
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -121,8 +122,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context.update(
             {
                 "city": city,
-                "presidency_panel": presidency_selectors.dashboard_panel(city=city),
-                "workinggroups_panel": group_selectors.dashboard_panel(city=city),
+                "presidency_panel": presidency_selectors.dashboard_panel(city=city, user=user),
+                "workinggroups_panel": group_selectors.dashboard_panel(city=city, user=user),
                 **workspace_views.dashboard_context(self.request, city),
             }
         )

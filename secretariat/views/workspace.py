@@ -3,19 +3,22 @@ doors (follow-ups, contacts, the president's agreement to goals). The city alway
 from the logged-in user (RELIABILITY 8)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.publicpages import public_page
+from members.mixins import CityUserMixin
 from members.models import City, Person
+from members.roles import acts_for_city
 from presidency import selectors as presidency_selectors
+from presidency.roles import is_presiding_mayor
 from secretariat.enums.workspace import FollowUpState
 from secretariat.forms.workspace import (
     AnnouncementForm,
@@ -95,7 +98,7 @@ def dashboard_context(request, city: City) -> dict:
         form = FollowUpForm(initial=initial, auto_id=f"id_fu{recommendation.pk}_%s")
         rows.append((recommendation, mine, form))
     mandate = presidency_selectors.current_mandate()
-    is_president = services.is_president(request.user, mandate)
+    is_president = is_presiding_mayor(request.user, on=timezone.localdate())
     return {
         "announcements": selectors.announcements_for_city(city)[:20],
         "recommendation_rows": rows,
@@ -106,15 +109,6 @@ def dashboard_context(request, city: City) -> dict:
         ),
         "mandate": mandate,
     }
-
-
-class CityUserMixin(LoginRequiredMixin):
-    """Only a member city's mayor or delegate; the city is theirs, never from the request."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.acts_for_city:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class FollowUpView(CityUserMixin, FormView):
@@ -167,7 +161,7 @@ class ContactAddView(CityUserMixin, FormView):
 
 class OwnPersonMixin(CityUserMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.acts_for_city:
+        if acts_for_city(request.user):
             # Another city's person is simply not found (RELIABILITY 8).
             self.person = get_object_or_404(
                 Person, pk=kwargs["pk"], city_id=request.user.city_id, ended_on__isnull=True
@@ -226,7 +220,8 @@ class PresidentMixin(CityUserMixin):
 
     def dispatch(self, request, *args, **kwargs):
         self.mandate = presidency_selectors.current_mandate()
-        if request.user.is_authenticated and not services.is_president(request.user, self.mandate):
+        user = request.user
+        if user.is_authenticated and not is_presiding_mayor(user, on=timezone.localdate()):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

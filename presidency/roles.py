@@ -1,0 +1,35 @@
+"""The roles that come from a mandate (STYLE 17): the presiding mayor and the presidency.
+
+The secretariat and "acts for their own city" are in ``members.roles``; these need the
+mandates, one floor up.
+"""
+
+import datetime
+
+from members.models import User
+from members.roles import acts_for_city
+from presidency.models import Mandate
+
+
+def presiding_city_id(on: datetime.date) -> int | None:
+    """The city holding the mandate of ``on``'s calendar year (rule S5), if any."""
+    return Mandate.objects.filter(year=on.year).values_list("city_id", flat=True).first()
+
+
+def is_presiding_mayor(user: User | None, *, on: datetime.date) -> bool:
+    """The president on ``on``: the mayor of the presiding city (rules S1, S8).
+
+    A delegate of that city is not the president; a new mayor of the city is (the mandate
+    is the city's, rule S4's reading).
+    """
+    if not acts_for_city(user, mayor=True):
+        return False
+    return user.city_id == presiding_city_id(on)
+
+
+def acts_for_presidency(user: User | None, *, on: datetime.date) -> bool:
+    """The Presidency's key of rule W5: the presiding city's mayor or one of its delegates
+    (the presiding city's team, rule T1)."""
+    if not acts_for_city(user):
+        return False
+    return user.city_id == presiding_city_id(on)
