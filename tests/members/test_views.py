@@ -289,3 +289,20 @@ def test_demo_otp_refuses_other_logins_and_production(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="demo only"):
         call_command("demo_otp", "secretariat")
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "code_heading"),
+    [("bg", "Вход за секретариата", "Вашият код"), ("tr", "Sekretarya girişi", "Kodunuz")],
+)
+def test_the_staff_login_speaks_the_visitors_language(
+    client, enrolled, language, heading, code_heading
+):
+    staff, device, _ = enrolled
+    client.cookies["django_language"] = language
+    assert heading in client.get(LOGIN).content.decode()
+    post_password(client, staff.username)
+    response = post_code(client, not_a_code_of(device))
+    html = response.content.decode()
+    assert code_heading in html
+    assert WRONG_CODE not in html  # the refusal is translated too
