@@ -10,6 +10,8 @@ from members.permissions import SECRETARIAT_GROUP
 from members.services import appoint_person
 
 DEMO = "(demo)"
+# The demo's staff login: username -> its address (``demo_otp`` prints its current code).
+DEMO_STAFF_USERS = {"secretariat": "secretariat@demo.b40.example"}
 # Cities whose mayor and delegate get a demo login: username -> (city slug, role).
 DEMO_CITY_USERS = {
     "mayor.tirana": ("tirana", CityRole.MAYOR),
@@ -50,7 +52,7 @@ def load_users(*, password: str) -> list[str]:
     secretariat, new = User.objects.get_or_create(
         username="secretariat",
         defaults={
-            "email": "secretariat@demo.b40.example",
+            "email": DEMO_STAFF_USERS["secretariat"],
             "first_name": "Demo",
             "last_name": "Secretariat",
             "is_staff": True,

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "two_factor",  # the staff login: password, then the code on its own page (members/views.py)
     # ours, from the ground floor up (STYLE.md: the floors)
     "common",
     "outbox",
@@ -250,6 +251,9 @@ AXES_CLIENT_IP_CALLABLE = "members.client_ip.client_ip"
 # The admin asks staff for a TOTP code (RELIABILITY 7); see b40/admin_site.py.
 ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=True)
 OTP_TOTP_ISSUER = "B40 portal"
+# django-two-factor-auth: the admin's login redirects to its wizard through our admin site
+# (b40/admin_site.py), not through its patch of every AdminSite.
+TWO_FACTOR_PATCH_ADMIN = False
 
 # A strict Content Security Policy: no inline script or style anywhere (STYLE 15).
 CONTENT_SECURITY_POLICY = {

@@ -41,6 +41,7 @@ MIGRATION_LINTER_OPTIONS = {
         "django_celery_beat",
         "otp_totp",
         "otp_static",
+        "two_factor",
         "simple_history",
     ],
     # These create their tables and add foreign keys to them in the same migration (the

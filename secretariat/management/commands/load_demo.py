@@ -63,14 +63,16 @@ class Command(BaseCommand):
                 where = "/admin/" if username == "secretariat" else "/my-city/"
                 self.stdout.write(f"  {username:<20} {password}   → http://127.0.0.1:8000{where}")
             self.stdout.write("")
+        write = self.stdout.write
+        write(self.style.WARNING("The secretariat's desk (the admin) asks for two things:"))
+        write("  1. at http://127.0.0.1:8000/admin/ the username secretariat and its password;")
+        write("  2. then the 6-digit code of its authenticator. For the demo, print it with")
+        write("       .venv/bin/python manage.py demo_otp secretariat")
         if second_factor:
             device, codes = second_factor
-            self.stdout.write(
-                self.style.WARNING("The admin asks staff for a second factor (TOTP):")
-            )
-            self.stdout.write(f"  authenticator app: {device.config_url}")
-            self.stdout.write(f"  or a single-use backup code: {'  '.join(codes[:5])}")
-            self.stdout.write("")
+            write(f"     or add it to an authenticator app: {device.config_url}")
+            write(f"     or type a single-use backup code: {'  '.join(codes[:5])}")
+        write("")
         if not created:
             self.stdout.write(
                 "Demo logins exist already (secretariat, mayor.tirana, …). Forgot the password? "
