@@ -41,10 +41,9 @@ def narrative(figures: dict) -> dict[str, str]:
             f"{_plural(groups['held'], 'meeting', 'meetings')} against {groups['required']} "
             "required by the quarterly cadence (rule W3)."
         )
+        asked = _plural(groups["extra_requested"], "extra session", "extra sessions")
         introduction.append(
-            f"Members asked for {
-                _plural(groups['extra_requested'], 'extra session', 'extra sessions')
-            } and {groups['extra_held']} were held (rule W4)."
+            f"Members asked for {asked} and {groups['extra_held']} were held (rule W4)."
             if groups["extra_requested"]
             else "No member asked for an extra session (rule W4)."
         )
