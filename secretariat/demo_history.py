@@ -397,7 +397,8 @@ def load() -> None:
         )
         return
     staff = User.objects.get(username="secretariat")
-    rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+    # Demo data, reproducible on purpose: a fixed seed, not a secret.
+    rng = random.Random(SEED)  # nosec B311
     timeline = Timeline()
     _founding(timeline, staff, rng)
     for year, plan in YEARS.items():

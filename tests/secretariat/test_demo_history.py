@@ -105,8 +105,6 @@ def test_no_published_report_has_empty_figures(demo):
         assert f["exchange"]["announcements"] > 0, report.year
 
 
-
-
 # Each sentence of the demo's texts that states a number, and what the number must be.
 SENTENCES = [
     (
