@@ -12,6 +12,8 @@ from members.services import appoint_person
 DEMO = "(demo)"
 # The demo's staff login: username -> its address (``demo_otp`` prints its current code).
 DEMO_STAFF_USERS = {"secretariat": "secretariat@demo.b40.example"}
+# The founding summit (fact F1): the founders' demo mayors and contacts serve since then.
+FOUNDED = datetime.date(2021, 11, 29)
 # Cities whose mayor and delegate get a demo login: username -> (city slug, role).
 DEMO_CITY_USERS = {
     "mayor.tirana": ("tirana", CityRole.MAYOR),
@@ -25,7 +27,7 @@ DEMO_CITY_USERS = {
 
 def load_people() -> None:
     """A demo mayor and contact point for every city that has none."""
-    started = datetime.date(2024, 1, 1)
+    started = FOUNDED
     for city in City.objects.all():
         if not Person.objects.filter(city=city).exists():
             appoint_person(
@@ -80,3 +82,25 @@ def load_users(*, password: str) -> list[str]:
             user.save()
             created.append(username)
     return created
+
+
+def city_actor(city: City, *, role: str = CityRole.DELEGATE) -> User:
+    """The demo user who acts for ``city`` in the demo's history (a follow-up, a request,
+    a delegation, the president's agreement): the city's demo login when it has one with
+    that role, else an account without a usable password — a record of who acted, not a
+    login."""
+    user = User.objects.filter(city=city, city_role=role).order_by("pk").first()
+    if user is not None:
+        return user
+    prefix = "mayor" if role == CityRole.MAYOR else "office"
+    user = User(
+        username=f"{prefix}.{city.slug}",
+        email=f"{prefix}@{city.slug}.demo.b40.example",
+        city=city,
+        city_role=role,
+        first_name=CityRole(role).label,
+        last_name=f"{city.name} {DEMO}" if DEMO not in city.name else city.name,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user

@@ -1,24 +1,30 @@
-"""Demo data for the secretariat's workspace: the roster, goals for 2026, recommendations
-with follow-ups, and announcements. Idempotent; everything is marked "(demo)"."""
+"""Demo data for the secretariat's workspace, through the services and marked "(demo)".
+
+The building blocks the demo's history (``secretariat/demo_history.py``) calls at the
+moments they happened, the clock set to each (``common.clock``): goals agreed and their
+progress (rules G1, S8), recommendations and the cities' follow-ups (rule M5),
+announcements (rule T3). ``load()`` is the present: the roster, the goals and
+recommendations of 2026, two announcements. Idempotent."""
 
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
+from members.demo import city_actor
+from members.enums import CityRole
 from members.models import City, User
-from presidency.models import Mandate
-from secretariat.enums.workspace import AdoptedBy, Audience, FollowUpState, Party, RosterRole
+from presidency.models import Mandate, Summit
+from presidency.services import record_mandate
+from secretariat.enums.workspace import AdoptedBy, Audience, FollowUpState, RosterRole
 from secretariat.models.workspace import (
     Announcement,
     FollowUp,
     Goal,
-    GoalProgress,
     Recommendation,
     RosterMember,
 )
 from secretariat.services import workspace as services
 from workinggroups.models import GroupMembership, WorkingGroup
+from workinggroups.services import join_group
 
 DEMO = "(demo)"
 GOALS_YEAR = 2026
@@ -108,70 +114,152 @@ def load_roster() -> None:
         )
 
 
+def president_of(mandate: Mandate) -> User:
+    """Who acts for the president: the presiding city's mayor (rules S1, S8)."""
+    return city_actor(mandate.city, role=CityRole.MAYOR)
+
+
+def set_goal(
+    *,
+    mandate: Mandate,
+    secretariat: User,
+    title: str,
+    indicator: str,
+    unit: str,
+    baseline: str,
+    target: str,
+    group_slug: str = "",
+) -> Goal:
+    """The secretariat proposes a goal for the mandate (rule G1); the proposer agrees."""
+    return services.propose_goal(
+        mandate=mandate,
+        by=secretariat,
+        title=f"{title} {DEMO}",
+        indicator=indicator,
+        unit=unit,
+        baseline=Decimal(baseline),
+        target=Decimal(target),
+        working_group=WorkingGroup.objects.filter(slug=group_slug).first(),
+    )
+
+
+def agree_goal(*, goal: Goal) -> Goal:
+    """The president agrees: the goal is set (rule S8)."""
+    return services.agree_goal(goal=goal, by=president_of(goal.mandate))
+
+
+def record_progress(
+    *, goal: Goal, secretariat: User, value: str, recorded_on: datetime.date
+) -> None:
+    services.record_goal_progress(
+        goal=goal, by=secretariat, value=Decimal(value), recorded_on=recorded_on, note=DEMO
+    )
+
+
+def adopt(
+    *,
+    year: int,
+    title: str,
+    text: str,
+    adopted_on: datetime.date,
+    group_slug: str = "",
+    summit: Summit | None = None,
+) -> Recommendation:
+    """A recommendation of the summit (when ``summit`` is given) or of the presidency."""
+    return services.adopt_recommendation(
+        year=year,
+        title=f"{title} {DEMO}",
+        text=text,
+        adopted_by=AdoptedBy.SUMMIT if summit else AdoptedBy.PRESIDENCY,
+        adopted_on=adopted_on,
+        summit=summit,
+        working_group=WorkingGroup.objects.filter(slug=group_slug).first(),
+    )
+
+
+def follow(*, recommendation: Recommendation, slug: str, state: str) -> None:
+    """The city answers for itself how it follows the recommendation (rule M5)."""
+    services.record_follow_up(
+        recommendation=recommendation,
+        by=city_actor(City.objects.get(slug=slug)),
+        state=state,
+        reason="A similar programme already runs (demo)."
+        if state == FollowUpState.WILL_NOT_FOLLOW
+        else "",
+    )
+
+
+def announce(
+    *,
+    by: User,
+    title: str,
+    body: str,
+    audience: str = Audience.ALL,
+    group_slug: str = "",
+    is_public: bool = False,
+) -> Announcement:
+    return services.post_announcement(
+        by=by,
+        title=f"{title} {DEMO}",
+        body=body,
+        audience=audience,
+        working_group=WorkingGroup.objects.get(slug=group_slug) if group_slug else None,
+        is_public=is_public,
+    )
+
+
 def load_goals(*, secretariat: User) -> None:
+    """The goals of the current mandate: two set, one awaiting the president (rule S8)."""
     mandate = Mandate.objects.filter(year=GOALS_YEAR).first()
-    if mandate is None:  # the presidency's own demo may not have recorded 2026 yet
-        mandate = Mandate.objects.create(year=GOALS_YEAR, city=City.objects.get(slug="tirana"))
+    if mandate is None:  # the presidency's history may not be loaded (a unit test)
+        mandate = record_mandate(year=GOALS_YEAR, city=City.objects.get(slug="tirana"))
     for title, indicator, unit, baseline, target, group_slug, progress in GOALS:
-        title = f"{title} {DEMO}"
-        if Goal.objects.filter(mandate=mandate, title=title).exists():
+        if Goal.objects.filter(mandate=mandate, title=f"{title} {DEMO}").exists():
             continue
-        now = timezone.now()
-        goal = Goal.objects.create(
+        goal = set_goal(
             mandate=mandate,
+            secretariat=secretariat,
             title=title,
-            description="",
-            working_group=WorkingGroup.objects.filter(slug=group_slug).first(),
             indicator=indicator,
             unit=unit,
-            baseline=Decimal(baseline),
-            target=Decimal(target),
-            proposed_by=Party.SECRETARIAT,
-            secretariat_agreed_at=now,
-            secretariat_agreed_by=secretariat,
-            # the last goal still awaits the president (rule S8)
-            presidency_agreed_at=now if progress else None,
+            baseline=baseline,
+            target=target,
+            group_slug=group_slug,
         )
+        if not progress:  # the last goal still awaits the president (rule S8)
+            continue
+        goal = agree_goal(goal=goal)
         for month, value in enumerate(progress, start=3):
-            GoalProgress.objects.create(
+            record_progress(
                 goal=goal,
-                value=Decimal(value),
+                secretariat=secretariat,
+                value=value,
                 recorded_on=datetime.date(GOALS_YEAR, month, 15),
-                note=DEMO,
-                recorded_by=secretariat,
             )
 
 
 def load_recommendations() -> None:
     for title, text, group_slug, follow_ups in RECOMMENDATIONS:
-        title = f"{title} {DEMO}"
-        recommendation = Recommendation.objects.filter(title=title).first()
+        recommendation = Recommendation.objects.filter(title=f"{title} {DEMO}").first()
         if recommendation is None:
-            recommendation = services.adopt_recommendation(
-                year=2025,
+            recommendation = adopt(
+                year=GOALS_YEAR,
                 title=title,
                 text=text,
-                adopted_by=AdoptedBy.PRESIDENCY,
-                adopted_on=datetime.date(2025, 4, 1),
-                working_group=WorkingGroup.objects.filter(slug=group_slug).first(),
+                adopted_on=datetime.date(GOALS_YEAR, 4, 1),
+                group_slug=group_slug,
             )
         for slug, state in follow_ups.items():
-            FollowUp.objects.get_or_create(
-                recommendation=recommendation,
-                city=City.objects.get(slug=slug),
-                defaults={
-                    "state": state,
-                    "reason": "A similar programme already runs (demo)."
-                    if state == FollowUpState.WILL_NOT_FOLLOW
-                    else "",
-                },
-            )
+            if not FollowUp.objects.filter(recommendation=recommendation, city__slug=slug).exists():
+                follow(recommendation=recommendation, slug=slug, state=state)
 
 
 def load_announcements(*, secretariat: User) -> None:
     group = WorkingGroup.objects.get(slug="local-climate-action")
     for slug in ("tirana", "split", "athens"):
-        GroupMembership.objects.get_or_create(group=group, city=City.objects.get(slug=slug))
+        city = City.objects.get(slug=slug)
+        if not GroupMembership.objects.filter(group=group, city=city).exists():
+            join_group(group=group, city=city)
     announcements = [
         (
             "Annual goals for 2026 agreed",
