@@ -14,9 +14,8 @@ from unidecode import unidecode
 from members.models import Country, User
 from presidency.models import Summit
 from secretariat.enums.applications import ApplicationState
-from secretariat.models.applications import Application, ApplicationReceipt
+from secretariat.models.applications import Application
 from secretariat.services.applications import (
-    mail_receipt,
     submit_application,
     transition_application,
 )
@@ -34,7 +33,7 @@ APPLICATIONS = [
 def file(
     *, city: str, code: str, groups: tuple[str, ...] = (), motivation: str = ""
 ) -> Application:
-    """The city files the form (rule M3); its receipt is written at once. The filing's
+    """The city files the form (rule M3), which writes its receipt. The filing's
     time fields default to the real clock (their default is the function itself), so they
     are set to the demo clock's moment."""
     slug = slugify(unidecode(city))
@@ -56,8 +55,6 @@ def file(
     application.submitted_at = now
     application.save(update_fields=["submitted_at"])
     _stamp_last_event(application)
-    mail_receipt(application_id=application.pk)
-    ApplicationReceipt.objects.filter(application=application).update(mailed_at=now)
     return application
 
 
