@@ -81,3 +81,14 @@ def eligible_country(pk: int) -> Country | None:
     has changed: the public form asks on every post. A new instance each time."""
     row = _eligible_country_rows().get(pk)
     return None if row is None else Country.from_db(DEFAULT_DB_ALIAS, _COUNTRY_COLUMNS, row)
+
+
+def mapped_cities(queryset: QuerySet[City] | None = None) -> QuerySet[City]:
+    """Active member cities that have coordinates, with what the map draws (one query)."""
+    qs = active_cities() if queryset is None else queryset.filter(status=CityStatus.ACTIVE)
+    return (
+        qs.filter(latitude__isnull=False, longitude__isnull=False)
+        .select_related("country")
+        .only("name", "slug", "latitude", "longitude", "is_founding", "joined_on", "country__code")
+        .order_by("name")
+    )
