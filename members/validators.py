@@ -44,7 +44,10 @@ def validate_balkan_longitude(value: Decimal | float | None) -> None:
 
 def coordinates_in_balkans() -> Q:
     """The same rule for a CHECK constraint: both coordinates or neither, inside the box."""
+    # Both "not null" spelled out: a comparison with NULL is unknown, and a CHECK passes it.
     return Q(latitude__isnull=True, longitude__isnull=True) | Q(
+        latitude__isnull=False,
+        longitude__isnull=False,
         latitude__gte=BALKANS_SOUTH,
         latitude__lte=BALKANS_NORTH,
         longitude__gte=BALKANS_WEST,
