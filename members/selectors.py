@@ -89,6 +89,15 @@ def mapped_cities(queryset: QuerySet[City] | None = None) -> QuerySet[City]:
     return (
         qs.filter(latitude__isnull=False, longitude__isnull=False)
         .select_related("country")
-        .only("name", "slug", "latitude", "longitude", "is_founding", "joined_on", "country__code")
+        .only(
+            "name",
+            "slug",
+            "status",
+            "latitude",
+            "longitude",
+            "is_founding",
+            "joined_on",
+            "country__code",
+        )
         .order_by("name")
     )
