@@ -1,5 +1,7 @@
 """Demo membership applications for ``make run``, all marked "(demo)". Idempotent."""
 
+from decimal import Decimal
+
 from members.models import Country, User
 from secretariat.enums.applications import ApplicationState
 from secretariat.models.applications import Application
@@ -7,16 +9,16 @@ from secretariat.services.applications import submit_application, transition_app
 
 DEMO = "(demo)"
 
-# (city, country code, state to bring it to)
+# (city, country code, state to bring it to, where it is: copied to the city at admission)
 APPLICATIONS = [
-    ("Maribor", "SI", ApplicationState.SUBMITTED),
-    ("Mostar", "BA", ApplicationState.UNDER_REVIEW),
+    ("Maribor", "SI", ApplicationState.SUBMITTED, ("46.55465", "15.64588")),
+    ("Mostar", "BA", ApplicationState.UNDER_REVIEW, ("43.34333", "17.80806")),
 ]
 
 
 def load() -> None:
     staff = User.objects.filter(username="secretariat").first()
-    for city, code, state in APPLICATIONS:
+    for city, code, state, (latitude, longitude) in APPLICATIONS:
         name = f"{city} {DEMO}"
         if Application.objects.filter(city_name=name).exists():
             continue
@@ -30,6 +32,8 @@ def load() -> None:
             contact_email=f"international@{slug}.demo.b40.example",
             contact_phone="+00 000 000 000",
             website=f"https://{slug}.demo.b40.example",
+            latitude=Decimal(latitude),
+            longitude=Decimal(longitude),
             motivation=f"{city} wants to work with the Balkan cities on climate action. {DEMO}",
             consent=True,
         )
