@@ -25,6 +25,7 @@ urlpatterns = [
     path("presidency/", include("presidency.urls")),
     path("working-groups/", include("workinggroups.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("", include("secretariat.urls")),
 ]
 

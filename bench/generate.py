@@ -10,6 +10,7 @@ import datetime
 import os
 import random
 import time
+from decimal import Decimal
 
 import django
 
@@ -35,6 +36,9 @@ def generate_members(rng: random.Random, *, cities: int) -> dict:
                 joined_on=datetime.date(2022 + n % 5, 11, 20),
                 website=f"https://bench{n}.example",
                 population=rng.randint(5_000, 2_000_000),
+                # Somewhere in the Balkans, for the map (members/validators.py's box).
+                latitude=Decimal(f"{rng.uniform(37.0, 46.5):.5f}"),
+                longitude=Decimal(f"{rng.uniform(14.0, 29.0):.5f}"),
             )
         )
     City.objects.bulk_create(new, batch_size=500)

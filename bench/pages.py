@@ -14,7 +14,7 @@ def pages() -> list[tuple[str, str, str]]:
     summit = summit or Summit.objects.order_by("-year").first()
     return [
         ("healthz", "floor", "/healthz"),
-        ("home", "public", "/"),
+        ("home", "public", "/"),  # with the map of every member city
         ("member cities", "public", "/cities/"),
         ("a city", "public", city.get_absolute_url()),
         ("working groups", "public", "/working-groups/"),
@@ -23,6 +23,9 @@ def pages() -> list[tuple[str, str, str]]:
         ("a summit", "public", summit.get_absolute_url()),
         ("calendar feed", "public", "/working-groups/calendar.ics"),
         ("membership form", "form", "/apply/"),
+        ("API: member cities", "public", "/api/v1/cities/"),
+        ("API: summits", "public", "/api/v1/summits/"),
+        ("API: member cities CSV", "public", "/api/v1/cities.csv"),
         ("city dashboard", "city", "/my-city/"),
         ("admin: cities", "admin", "/admin/members/city/"),
         ("admin: people", "admin", "/admin/members/person/"),

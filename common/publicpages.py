@@ -89,7 +89,8 @@ def public_page(view: Callable) -> Callable:
 
 
 def is_public(view_func: Callable) -> bool:
-    view_class = getattr(view_func, "view_class", None)
+    # A class-based view's function names its class: Django's ``view_class``, DRF's ``cls``.
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
     return getattr(view_func, "public_page", False) or getattr(view_class, "public_page", False)
 
 

@@ -57,6 +57,16 @@ class CityAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         (None, {"fields": ["name", "slug", "country", "status", "joined_on"]}),
         (_("Founding"), {"fields": ["is_founding", "founding_signatory"]}),
         (_("About the city"), {"fields": ["website", "population"]}),
+        (
+            _("On the map"),
+            {
+                "fields": [("latitude", "longitude")],
+                "description": _(
+                    "Decimal degrees, as a map service shows them (right-click on the city): "
+                    "e.g. 41.0082 and 28.9784 for Istanbul."
+                ),
+            },
+        ),
     ]
 
 

@@ -9,6 +9,12 @@ from simple_history.models import HistoricalRecords
 from members.countries import COUNTRY_NAMES
 from members.enums import CityRole, CityStatus, FoundingSignatory, PersonRole
 from members.text import fold
+from members.validators import (
+    COORDINATES_CONSTRAINT_MESSAGE,
+    coordinates_in_balkans,
+    validate_balkan_latitude,
+    validate_balkan_longitude,
+)
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()./-]{6,20}$",
@@ -78,6 +84,24 @@ class City(models.Model):
     population = models.PositiveIntegerField(
         _("population"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[validate_balkan_latitude],
+        help_text=_("Degrees north (WGS 84), e.g. 41.0082 for Istanbul; shown on the map."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[validate_balkan_longitude],
+        help_text=_("Degrees east (WGS 84), e.g. 28.9784 for Istanbul."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -98,6 +122,11 @@ class City(models.Model):
                     "A founding city says who signed for it; other cities say nothing."
                 ),
             ),
+            models.CheckConstraint(
+                condition=coordinates_in_balkans(),
+                name="members_city_coordinates_in_balkans",
+                violation_error_message=COORDINATES_CONSTRAINT_MESSAGE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -117,6 +146,10 @@ class City(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == CityStatus.ACTIVE
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class Person(models.Model):

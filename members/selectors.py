@@ -64,3 +64,23 @@ def current_mayor(city: City) -> Person | None:
 
 def eligible_countries() -> QuerySet[Country]:
     return Country.objects.filter(eligible=True)
+
+
+def mapped_cities(queryset: QuerySet[City] | None = None) -> QuerySet[City]:
+    """Active member cities that have coordinates, with what the map draws (one query)."""
+    qs = active_cities() if queryset is None else queryset.filter(status=CityStatus.ACTIVE)
+    return (
+        qs.filter(latitude__isnull=False, longitude__isnull=False)
+        .select_related("country")
+        .only(
+            "name",
+            "slug",
+            "status",
+            "latitude",
+            "longitude",
+            "is_founding",
+            "joined_on",
+            "country__code",
+        )
+        .order_by("name")
+    )

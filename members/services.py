@@ -1,6 +1,7 @@
 """Writes on the member-city registry. Every door (admin, browser, shell) comes here."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -26,6 +27,8 @@ def create_city(
     joined_on: datetime.date,
     website: str = "",
     population: int | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> City:
     """Create a member city (used when an application is admitted, rule M2)."""
     city = City(
@@ -35,6 +38,8 @@ def create_city(
         joined_on=joined_on,
         website=website,
         population=population,
+        latitude=latitude,
+        longitude=longitude,
         status=CityStatus.ACTIVE,
     )
     city.full_clean()

@@ -14,11 +14,15 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from members.adminkit import _csv_safe
 from presidency.enums import ElectionState, RoundOutcome, SummitState
+from presidency.maps import MapCity
+from presidency.maps import draw as draw_map
 from reports import charts
 from reports.models import AnnualReport, ReportDocument
 from secretariat.enums.workspace import AdoptedBy, GoalStatus, RosterRole
@@ -43,7 +47,35 @@ def _label(choices, code: str) -> str:
     return str(dict(choices.choices).get(code, code))
 
 
-def figures_for_display(report: AnnualReport) -> dict:
+def network_map(figures: dict, *, year: int, for_print: bool = False):
+    """The map of the snapshot's member cities (None for a snapshot taken before it had one):
+    those that joined during the mandate marked and named, the presiding city highlighted."""
+    section = figures.get("map")
+    if not section or not section["cities"]:
+        return None
+    cities = [
+        MapCity(
+            name=city["name"],
+            url=reverse("secretariat:city-detail", kwargs={"slug": city["slug"]}),
+            latitude=city["latitude"],
+            longitude=city["longitude"],
+            is_founding=city["is_founding"],
+            country_code=city["country"],
+            is_new=city["joined_in_mandate"],
+        )
+        for city in section["cities"]
+    ]
+    presiding = reverse("secretariat:city-detail", kwargs={"slug": section["presiding"]})
+    return draw_map(
+        cities,
+        title=_("The member cities at the end of the %(year)s mandate") % {"year": year},
+        presiding_url=presiding,
+        hover_labels=not for_print,
+        id_prefix="report-map",
+    )
+
+
+def figures_for_display(report: AnnualReport, *, for_print: bool = False) -> dict:
     """The snapshot with labels in the reader's language and the charts drawn."""
     figures = _dates(report.figures or {})
     if not figures:
@@ -67,12 +99,13 @@ def figures_for_display(report: AnnualReport) -> dict:
         "meetings": charts.meetings_chart(figures["groups"]["rows"]),
         "attendance": charts.attendance_chart(figures["groups"]["by_city"]),
         "goals": charts.goals_chart(figures["goals"]),
+        "map": network_map(figures, year=report.year, for_print=for_print),
     }
     return figures
 
 
-def report_context(report: AnnualReport) -> dict:
-    return {"report": report, "figures": figures_for_display(report)}
+def report_context(report: AnnualReport, *, for_print: bool = False) -> dict:
+    return {"report": report, "figures": figures_for_display(report, for_print=for_print)}
 
 
 # What the PDF is drawn with besides the report's row: a change to one of these (a deploy)
@@ -84,6 +117,10 @@ _LAYOUT_FILES = (
     "templates/reports/_report_body.html",
     "reports/rendering.py",
     "reports/charts.py",
+    "templates/reports/_report_map.html",
+    "common/maps/__init__.py",
+    "common/maps/balkans.json",
+    "presidency/maps.py",
 )
 
 
@@ -136,7 +173,9 @@ def render_pdf_bytes(report: AnnualReport, language: str) -> bytes:
     from weasyprint import CSS, HTML
 
     with translation.override(language):
-        html = render_to_string("reports/annualreport_pdf.html", report_context(report))
+        html = render_to_string(
+            "reports/annualreport_pdf.html", report_context(report, for_print=True)
+        )
         stylesheet = CSS(filename=finders.find("css/report-print.css"))
         return HTML(string=html).write_pdf(stylesheets=[stylesheet])
 

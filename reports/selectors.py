@@ -290,6 +290,36 @@ def members_at_end(period: Period) -> set[int]:
     return members
 
 
+def map_section(mandate: Mandate, period: Period) -> dict:
+    """The network's map at the end of the mandate: the member cities then (with their
+    coordinates), those that joined during the mandate marked, the presiding city."""
+    members = members_at_end(period)
+    rows = (
+        City.objects.filter(pk__in=members, latitude__isnull=False, longitude__isnull=False)
+        .values(
+            "slug", "name", "latitude", "longitude", "is_founding", "joined_on", "country__code"
+        )
+        .order_by("name")
+    )
+    cities = [
+        {
+            "name": row["name"],
+            "slug": row["slug"],
+            "latitude": float(row["latitude"]),
+            "longitude": float(row["longitude"]),
+            "is_founding": row["is_founding"],
+            "country": row["country__code"],
+            "joined_in_mandate": period.start <= row["joined_on"] <= period.end,
+        }
+        for row in rows
+    ]
+    return {
+        "cities": cities,
+        "presiding": mandate.city.slug,
+        "without_coordinates": len(members) - len(cities),
+    }
+
+
 # --- working groups (W1–W5) ------------------------------------------------------------
 
 
@@ -570,6 +600,7 @@ def compute_figures(
     figures["election"] = election_section(period)
     report(20, "membership")
     figures["membership"] = membership_section(period)
+    figures["map"] = map_section(mandate, period)
     report(35, "groups")
     figures["groups"] = groups_section(period, now=now)
     report(60, "goals")

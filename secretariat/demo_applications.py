@@ -7,6 +7,8 @@ M2), declined or withdrawn. ``load()`` is the present: two applications still op
 Idempotent.
 """
 
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.text import slugify
 from unidecode import unidecode
@@ -23,10 +25,10 @@ from workinggroups.models import WorkingGroup
 
 DEMO = "(demo)"
 
-# (city, country code, state to bring it to): open today.
+# (city, country code, state to bring it to, where it is: copied to the city at admission)
 APPLICATIONS = [
-    ("Maribor", "SI", ApplicationState.SUBMITTED),
-    ("Mostar", "BA", ApplicationState.UNDER_REVIEW),
+    ("Maribor", "SI", ApplicationState.SUBMITTED, ("46.55465", "15.64588")),
+    ("Mostar", "BA", ApplicationState.UNDER_REVIEW, ("43.34333", "17.80806")),
 ]
 
 
@@ -82,7 +84,7 @@ def _stamp_last_event(application: Application) -> None:
 
 def load() -> None:
     staff = User.objects.filter(username="secretariat").first()
-    for city, code, state in APPLICATIONS:
+    for city, code, state, (latitude, longitude) in APPLICATIONS:
         name = f"{city} {DEMO}"
         if Application.objects.filter(city_name=name).exists():
             continue
@@ -96,6 +98,8 @@ def load() -> None:
             contact_email=f"international@{slug}.demo.b40.example",
             contact_phone="+00 000 000 000",
             website=f"https://{slug}.demo.b40.example",
+            latitude=Decimal(latitude),
+            longitude=Decimal(longitude),
             motivation=f"{city} wants to work with the Balkan cities on climate action. {DEMO}",
             consent=True,
         )

@@ -43,7 +43,8 @@ class GroupDetailView(PublicGroupMixin, TemplateView):
         group = self.get_group()
         user = self.request.user
         context["group"] = group
-        context["memberships"] = selectors.group_memberships(group)
+        context["memberships"] = memberships = list(selectors.group_memberships(group))
+        context["map_cities"] = [membership.city for membership in memberships]
         context["upcoming"] = selectors.upcoming_meetings(group)
         context["past"] = selectors.past_meetings(group)
         context["members_view"] = selectors.can_see_members_only(user, group)

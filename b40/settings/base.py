@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "two_factor",  # the staff login: password, then the code on its own page (members/views.py)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here (no CDN)
     # ours, from the ground floor up (STYLE.md: the floors)
     "common",
     "outbox",
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "workinggroups",
     "secretariat",
     "reports",
+    "api",  # the open data API: reads every floor, nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -268,6 +272,39 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+    },
+}
+# The open data API (api/): read-only and anonymous, JSON only (a cached answer must not
+# depend on the Accept header), paginated, rate-limited per client address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_RATE_LIMIT", default="300/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "B40 Balkan Cities Network — open data",
+    "DESCRIPTION": (
+        "What the network's public website shows, for machines: member cities (with their "
+        "coordinates), presidential mandates, Annual Summits and their election results (counts "
+        "per round, never a city's choice), working groups and their meetings, recommendations "
+        "and published annual reports. Read-only, anonymous, paginated, rate-limited per client."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {
+        "SummitStateEnum": ["planned", "open", "closed"],
+        "ElectionStateEnum": ["planned", "candidacy", "closed-cand", "voting", "closed"],
+        "GroupStateEnum": ["active", "closed"],
     },
 }
 PERMISSIONS_POLICY = "geolocation=(), camera=(), microphone=()"

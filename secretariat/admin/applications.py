@@ -27,6 +27,8 @@ APPLICANT_FIELDS = [
     "mayor_name",
     "website",
     "population",
+    "latitude",
+    "longitude",
     "contact_name",
     "contact_position",
     "contact_email",
@@ -138,9 +140,9 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             _("Move the application"),
             {"fields": ["next_state", "transition_summit", "transition_reason"]},
         ),
-        (_("The city"), {"fields": APPLICANT_FIELDS[:5]}),
-        (_("The contact person"), {"fields": APPLICANT_FIELDS[5:9]}),
-        (_("The application"), {"fields": APPLICANT_FIELDS[9:]}),
+        (_("The city"), {"fields": APPLICANT_FIELDS[:7]}),
+        (_("The contact person"), {"fields": APPLICANT_FIELDS[7:11]}),
+        (_("The application"), {"fields": APPLICANT_FIELDS[11:]}),
     ]
 
     @admin.display(description=_("applicant's status page"))

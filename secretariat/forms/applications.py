@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import phone_validator
 from members.selectors import eligible_countries
+from members.validators import validate_balkan_latitude, validate_balkan_longitude
 from presidency.models import Summit
 from secretariat.enums.applications import ApplicationState, allowed_transitions
 from secretariat.models.applications import MOTIVATION_MAX_LENGTH, Application
@@ -120,6 +121,30 @@ class ApplicationForm(forms.Form):
         help_text=_("Optional."),
         error_messages={"invalid": _("Enter the population as a whole number.")},
     )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        validators=[validate_balkan_latitude],
+        help_text=_("Optional: where the city is on the network's map, e.g. 41.0082."),
+        error_messages={
+            "invalid": _("Enter the latitude as a decimal number of degrees, e.g. 41.0082."),
+            "max_decimal_places": _("Give at most %(max)s decimals."),
+        },
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        validators=[validate_balkan_longitude],
+        help_text=_("Optional, e.g. 28.9784."),
+        error_messages={
+            "invalid": _("Enter the longitude as a decimal number of degrees, e.g. 28.9784."),
+            "max_decimal_places": _("Give at most %(max)s decimals."),
+        },
+    )
     working_groups = forms.ModelMultipleChoiceField(
         label=_("Working groups the city wants to join"),
         queryset=selectors.joinable_groups(),
@@ -176,7 +201,16 @@ class ApplicationForm(forms.Form):
         helper = FormHelper()
         helper.form_id = "application-form"
         helper.layout = Layout(
-            Fieldset(_("The city"), "city_name", "country", "mayor_name", "website", "population"),
+            Fieldset(
+                _("The city"),
+                "city_name",
+                "country",
+                "mayor_name",
+                "website",
+                "population",
+                "latitude",
+                "longitude",
+            ),
             Fieldset(
                 _("The contact person"),
                 "contact_name",
@@ -216,6 +250,11 @@ class ApplicationForm(forms.Form):
                 _("This form has expired. Please check the fields and send it again."),
                 code="form_token",
             ) from None
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error(
+                "longitude" if cleaned.get("longitude") is None else "latitude",
+                _("Give both the latitude and the longitude, or neither."),
+            )
         if time.time() - started < min_fill_seconds():
             raise forms.ValidationError(
                 _("That was very fast. Please check the fields and send the form again."),
@@ -235,6 +274,8 @@ class ApplicationForm(forms.Form):
             "contact_phone": data["contact_phone"],
             "website": data["website"],
             "population": data.get("population"),
+            "latitude": data.get("latitude"),
+            "longitude": data.get("longitude"),
             "working_groups": list(data.get("working_groups") or []),
             "motivation": data["motivation"],
             "consent": data["consent"],
@@ -299,6 +340,8 @@ class ApplicationAdminForm(forms.ModelForm):
             "contact_phone",
             "website",
             "population",
+            "latitude",
+            "longitude",
             "working_groups",
             "motivation",
         ]

@@ -14,6 +14,12 @@ from simple_history.models import HistoricalRecords
 
 from members.models import City, Country, phone_validator
 from members.text import fold
+from members.validators import (
+    COORDINATES_CONSTRAINT_MESSAGE,
+    coordinates_in_balkans,
+    validate_balkan_latitude,
+    validate_balkan_longitude,
+)
 from presidency.models import Summit
 from secretariat.enums.applications import OPEN_STATES, ApplicationState
 from workinggroups.models import WorkingGroup
@@ -50,6 +56,23 @@ class Application(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100_000_000)],
+    )
+    # Optional: where the city is, for the network's map (copied to the city at admission).
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[validate_balkan_latitude],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[validate_balkan_longitude],
     )
     working_groups = models.ManyToManyField(
         WorkingGroup,
@@ -139,6 +162,11 @@ class Application(models.Model):
                 condition=~Q(state=ApplicationState.DECLINED) | ~Q(decision_reason=""),
                 name="secretariat_application_reason_when_declined",
                 violation_error_message=_("A declined application says why."),
+            ),
+            models.CheckConstraint(
+                condition=coordinates_in_balkans(),
+                name="secretariat_application_coordinates_in_balkans",
+                violation_error_message=COORDINATES_CONSTRAINT_MESSAGE,
             ),
         ]
 

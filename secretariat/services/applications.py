@@ -6,6 +6,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -88,6 +89,8 @@ def submit_application(
     motivation: str,
     consent: bool,
     population: int | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
     working_groups: Iterable[WorkingGroup] = (),
     submission_key: uuid.UUID | None = None,
 ) -> tuple[Application, bool]:
@@ -118,6 +121,8 @@ def submit_application(
         contact_phone=contact_phone.strip(),
         website=website.strip(),
         population=population,
+        latitude=latitude,
+        longitude=longitude,
         motivation=motivation.strip(),
         consent=consent,
         # The form's language: later mails to the applicant are written in it.
@@ -240,6 +245,8 @@ def _admit(application: Application) -> City:
         joined_on=joined_on,
         website=application.website,
         population=application.population,
+        latitude=application.latitude,
+        longitude=application.longitude,
     )
     appoint_person(
         city=city, role=PersonRole.MAYOR, name=application.mayor_name, started_on=joined_on

@@ -7,6 +7,7 @@ from django.apps import apps
 # network's own data (founders, founding summit, the W2 groups, the group) back first.
 DATA_MIGRATIONS = [
     "members.migrations.0002_founding_members",
+    "members.migrations.0006_founders_coordinates",
     "presidency.migrations.0002_founding_summit",
     "presidency.migrations.0004_mandate_s4_guard_and_permissions",
     "workinggroups.migrations.0002_initial_groups",

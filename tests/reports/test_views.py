@@ -44,7 +44,7 @@ def test_published_report_page(client, published, django_assert_max_num_queries)
     html = response.content.decode()
     assert "A year of floods &amp; solidarity." in html
     assert "Novo Mesto" in html and "Erion Veliaj" in html
-    assert html.count("<svg") == 3  # meetings, attendance, goals
+    assert html.count("<svg") == 4  # meetings, attendance, goals, the map
     assert 'fill="#1f3a5f"' in html
     assert " style=" not in html and "<style" not in html  # the CSP forbids inline styles
 
