@@ -3,38 +3,26 @@
 ``ADMIN_REQUIRE_OTP`` is on by default and in production (a deploy check refuses it off);
 the test settings turn it off so that ordinary admin tests need not enrol a device.
 
-The site also makes our apps' change lists cheaper (issue 9): a checkbox column that does
-not go through the template engine for every row, and rendered lists kept under the admin
-data version (``members.admincache``). It is done here, at the project level, because the
-admin classes live on every floor and outbox (floor 0) cannot import ``members``.
+It is the default site (``b40.apps.B40AdminConfig``), so ``admin.site`` is this site
+everywhere.
 """
-
-from types import MethodType
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
-
-from members import admincache
-
-OUR_APPS = frozenset({"outbox", "members", "presidency", "workinggroups", "secretariat", "reports"})
-# Django's own msgid (django/contrib/admin/options.py), so that its translations apply.
-SELECT_ONE = "Select this object for an action - {}"
-CHECKBOX = '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">'
-
-
-def action_checkbox(model_admin, obj):
-    """The HTML ``ModelAdmin.action_checkbox`` renders, without a widget and a template."""
-    return format_html(
-        CHECKBOX, ACTION_CHECKBOX_NAME, obj.pk, format_html(gettext(SELECT_ONE), obj)
-    )
 
 
 class SecretariatAdminSite(OTPAdminSite):
+    site_header = _("B40 Permanent Secretariat")
+    site_title = _("B40 secretariat")
+    index_title = _("The secretariat's desk")
+
+    def __init__(self, name: str = "admin") -> None:
+        # OTPAdminSite names itself "otpadmin"; ours keeps the "admin" namespace.
+        super().__init__(name)
+
     def has_permission(self, request) -> bool:
         if not settings.ADMIN_REQUIRE_OTP:
             return admin.AdminSite.has_permission(self, request)
@@ -45,15 +33,3 @@ class SecretariatAdminSite(OTPAdminSite):
             OTPAdminAuthenticationForm if settings.ADMIN_REQUIRE_OTP else AdminAuthenticationForm
         )
         return super().login(request, extra_context)
-
-    def get_urls(self):
-        # ModelAdmin.get_urls() routes to self.changelist_view: set it on the instance first.
-        for model, model_admin in self._registry.items():
-            if model._meta.app_label not in OUR_APPS or getattr(model_admin, "_b40_lean", False):
-                continue
-            model_admin.action_checkbox = MethodType(action_checkbox, model_admin)
-            model_admin.changelist_view = admincache.cached_changelist(
-                model_admin, model_admin.changelist_view
-            )
-            model_admin._b40_lean = True
-        return super().get_urls()

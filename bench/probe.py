@@ -72,11 +72,10 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench.pages import pages
-    from members import admincache, publiccache
+    from members import publiccache
     from members.models import User
 
     publiccache.bump()  # the generator's bulk inserts send no signals
-    admincache.bump()
     post = form_post(Path(__file__).resolve().parent / "results" / "form-tokens.txt")
 
     cookies = {

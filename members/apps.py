@@ -7,7 +7,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("Member cities")
 
     def ready(self) -> None:
-        from members import admincache, publiccache
+        from members import publiccache
 
         publiccache.watch(self, exclude=("User",))  # public pages are flushed when our rows change
-        admincache.connect()  # the admin's change lists, when any row changes

@@ -6,7 +6,6 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from members import admincache
 from members.models import User
 
 BACKUP_CODES = 10
@@ -28,5 +27,4 @@ def enrol_totp(*, user: User, reset: bool = False) -> tuple[TOTPDevice, list[str
     backup.token_set.all().delete()
     codes = [secrets.token_hex(4) for _ in range(BACKUP_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
-    admincache.rows_changed()  # bulk_create sends no signal
     return device, codes

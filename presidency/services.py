@@ -18,7 +18,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members import admincache
 from members.models import City, Person, User
 from members.selectors import active_cities, current_mayor
 from outbox.services import queue_mail
@@ -649,7 +648,6 @@ def _shuffle_votes(round_: Round) -> None:
     random.SystemRandom().shuffle(choices)
     round_.votes.all().delete()
     Vote.objects.bulk_create(Vote(round=round_, choice_id=choice) for choice in choices)
-    admincache.rows_changed()  # bulk_create sends no signal
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import admincache
 from members.models import User
 from presidency.models import Mandate
 from reports import rendering, selectors
@@ -124,8 +123,6 @@ def claim(*, report_id: int, now: datetime.datetime) -> bool:
             attempts=F("attempts") + 1,
         )
     )
-    if claimed:
-        admincache.rows_changed()  # update() sends no signal
     return claimed
 
 
@@ -146,7 +143,6 @@ def build_report(*, report_id: int, now: datetime.datetime | None = None) -> Out
         AnnualReport.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
             progress=percent, step=step, heartbeat_at=timezone.now()
         )
-        admincache.rows_changed()  # the admin's list shows the progress
 
     try:
         figures = selectors.compute_figures(report.mandate, now=now, progress=progress)
@@ -156,7 +152,6 @@ def build_report(*, report_id: int, now: datetime.datetime | None = None) -> Out
             error=f"{type(exc).__name__}: {exc}"[:2000],
             heartbeat_at=None,
         )
-        admincache.rows_changed()
         raise
     with transaction.atomic():
         report = AnnualReport.objects.select_for_update().get(pk=report_id)

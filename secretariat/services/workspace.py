@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members import admincache, publiccache
+from members import publiccache
 from members import services as member_services
 from members.enums import CityStatus, PersonRole
 from members.models import City, Person, User
@@ -345,7 +345,6 @@ def send_announcement(*, announcement: Announcement, by: User) -> int:
     )
     # bulk_create sends no signal: the dashboards (public cache) and the admin's lists
     publiccache.data_changed()
-    admincache.rows_changed()
     count = len(cities)
     announcement.sent_at = timezone.now()
     announcement.posted_by = announcement.posted_by or by

@@ -1,0 +1,25 @@
+"""The admin site is ours everywhere: the second factor and the secretariat's titles."""
+
+from django.contrib import admin
+from django.urls import reverse
+
+from b40.admin_site import SecretariatAdminSite
+
+
+def test_the_default_admin_site_is_the_secretariats():
+    assert isinstance(admin.site, SecretariatAdminSite)  # through AdminConfig.default_site
+    assert admin.site.name == "admin"  # not django-otp's "otpadmin": admin: URLs reverse
+    assert reverse("admin:index") == "/admin/"
+
+
+def test_the_admin_pages_carry_the_secretariats_titles(secretariat_client):
+    page = secretariat_client.get(reverse("admin:index")).content.decode()
+    assert "<title>The secretariat&#x27;s desk | B40 secretariat</title>" in page
+    assert "B40 Permanent Secretariat" in page
+
+
+def test_the_login_page_asks_for_a_code_when_the_second_factor_is_required(client, settings):
+    settings.ADMIN_REQUIRE_OTP = True
+    assert 'name="otp_token"' in client.get(reverse("admin:login")).content.decode()
+    settings.ADMIN_REQUIRE_OTP = False
+    assert 'name="otp_token"' not in client.get(reverse("admin:login")).content.decode()
