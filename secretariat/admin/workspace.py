@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.adminkit import (
+    AddedByServiceAdmin,
     EnglishRequiredAdmin,
     copy_languages,
     export_as_csv,
@@ -38,12 +39,6 @@ from secretariat.services import workspace as services
 # The texts written in several languages (secretariat/translation.py).
 GOAL_TEXTS = ("title", "description")
 RECOMMENDATION_TEXTS = ("title", "text")
-
-
-def _adopt_saved(obj, saved) -> None:
-    """Let the admin go on (log, redirect) with the row a service created."""
-    obj.pk = saved.pk
-    obj._state.adding = False
 
 
 # --- roster (T2) -----------------------------------------------------------------------
@@ -112,7 +107,7 @@ class GoalProgressInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+class GoalAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHistoryAdmin):
     translated_texts = GOAL_TEXTS
     list_display = [
         "title",
@@ -149,7 +144,11 @@ class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         latest = GoalProgress.objects.filter(goal=OuterRef("pk")).order_by("-recorded_on", "-id")
-        return super().get_queryset(request).annotate(_latest=Subquery(latest.values("value")[:1]))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(latest_recorded=Subquery(latest.values("value")[:1]))
+        )
 
     def get_fieldsets(self, request, obj=None):
         return self.fieldsets if obj else self.fieldsets[:2]
@@ -174,14 +173,14 @@ class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("latest value"))
     def latest_value(self, obj: Goal):
-        return obj._latest
+        return obj.latest_recorded
 
     @admin.display(description=_("status"))
     def status(self, obj: Goal) -> str:
         code = selectors.derive_goal_status(
             baseline=obj.baseline,
             target=obj.target,
-            latest=obj._latest,
+            latest=obj.latest_recorded,
             mandate_year=obj.mandate.year,
             today=timezone.localdate(),
         )
@@ -191,17 +190,14 @@ class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
     def is_set(self, obj: Goal) -> bool:
         return obj.is_set
 
-    def save_model(self, request, obj, form, change) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def create(self, request, form) -> Goal:
         data = {name: form.cleaned_data[name] for name in ["mandate", "working_group"]}
         data.update({name: form.cleaned_data[name] for name in self.fieldsets[1][1]["fields"]})
         data.update(in_english(form.cleaned_data, GOAL_TEXTS))
         with translation.override(settings.LANGUAGE_CODE):
             goal = services.propose_goal(by=request.user, **data)
-        copy_languages(obj, goal, *GOAL_TEXTS)
-        _adopt_saved(obj, goal)
+        copy_languages(form.instance, goal, *GOAL_TEXTS)
+        return goal
 
     @admin.action(description=_("Agree to the selected goals (rule S8)"), permissions=["change"])
     def agree(self, request, queryset) -> None:
@@ -236,7 +232,7 @@ class GoalProgressForm(forms.ModelForm):
 
 
 @admin.register(GoalProgress)
-class GoalProgressAdmin(SimpleHistoryAdmin):
+class GoalProgressAdmin(AddedByServiceAdmin, SimpleHistoryAdmin):
     form = GoalProgressForm
     list_display = ["goal", "recorded_on", "value", "recorded_by"]
     list_filter = ["goal__mandate", "goal"]
@@ -245,19 +241,13 @@ class GoalProgressAdmin(SimpleHistoryAdmin):
     date_hierarchy = "recorded_on"
     readonly_fields = ["recorded_by"]
 
-    def save_model(self, request, obj, form, change) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        _adopt_saved(
-            obj,
-            services.record_goal_progress(
-                goal=form.cleaned_data["goal"],
-                by=request.user,
-                value=form.cleaned_data["value"],
-                recorded_on=form.cleaned_data["recorded_on"],
-                note=form.cleaned_data["note"],
-            ),
+    def create(self, request, form) -> GoalProgress:
+        return services.record_goal_progress(
+            goal=form.cleaned_data["goal"],
+            by=request.user,
+            value=form.cleaned_data["value"],
+            recorded_on=form.cleaned_data["recorded_on"],
+            note=form.cleaned_data["note"],
         )
 
 
@@ -278,7 +268,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+class RecommendationAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHistoryAdmin):
     translated_texts = RECOMMENDATION_TEXTS
     list_display = [
         "reference",
@@ -313,8 +303,10 @@ class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                _following=Count("follow_ups", filter=Q(follow_ups__state__in=selectors.FOLLOWING)),
-                _declined=Count(
+                following_count=Count(
+                    "follow_ups", filter=Q(follow_ups__state__in=selectors.FOLLOWING)
+                ),
+                declined_count=Count(
                     "follow_ups", filter=Q(follow_ups__state=FollowUpState.WILL_NOT_FOLLOW)
                 ),
             )
@@ -324,18 +316,15 @@ class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
     def reference(self, obj: Recommendation) -> str:
         return obj.reference
 
-    @admin.display(description=_("cities following"), ordering="_following")
+    @admin.display(description=_("cities following"), ordering="following_count")
     def following(self, obj: Recommendation) -> int:
-        return obj._following
+        return obj.following_count
 
-    @admin.display(description=_("cities not following"), ordering="_declined")
+    @admin.display(description=_("cities not following"), ordering="declined_count")
     def declined(self, obj: Recommendation) -> int:
-        return obj._declined
+        return obj.declined_count
 
-    def save_model(self, request, obj, form, change) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def create(self, request, form) -> Recommendation:
         data = {
             name: form.cleaned_data[name]
             for name in self.fields
@@ -344,8 +333,8 @@ class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
         data.update(in_english(form.cleaned_data, RECOMMENDATION_TEXTS))
         with translation.override(settings.LANGUAGE_CODE):
             recommendation = services.adopt_recommendation(by=request.user, **data)
-        copy_languages(obj, recommendation, *RECOMMENDATION_TEXTS)
-        _adopt_saved(obj, recommendation)
+        copy_languages(form.instance, recommendation, *RECOMMENDATION_TEXTS)
+        return recommendation
 
 
 @admin.register(FollowUp)
@@ -392,7 +381,7 @@ class AnnouncementForm(forms.ModelForm):
                     cities=cleaned.get("cities") or [],
                 )
             except ValidationError as exc:
-                self._update_errors(exc)
+                self.add_error(None, exc)
         return cleaned
 
 
@@ -440,8 +429,8 @@ class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                _reached=Count("deliveries", distinct=True),
-                _failed=Count(
+                reached_count=Count("deliveries", distinct=True),
+                failed_count=Count(
                     "deliveries", filter=Q(deliveries__mail__state=MailState.FAILED), distinct=True
                 ),
             )
@@ -453,13 +442,13 @@ class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
             return [*base, "audience", "working_group", "cities"]  # the addressing is frozen
         return base
 
-    @admin.display(description=_("cities reached"), ordering="_reached")
+    @admin.display(description=_("cities reached"), ordering="reached_count")
     def cities_reached(self, obj: Announcement) -> int:
-        return obj._reached
+        return obj.reached_count
 
-    @admin.display(description=_("mails failed"), ordering="_failed")
+    @admin.display(description=_("mails failed"), ordering="failed_count")
     def mails_failed(self, obj: Announcement) -> int:
-        return obj._failed
+        return obj.failed_count
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
