@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.adminlist import LeanListAdmin
 from members.adminkit import AddedByServiceAdmin, EnglishRequiredAdmin, in_languages
 from presidency.models import Mandate
 from reports import selectors, services, views
@@ -57,7 +58,9 @@ class GenerateReportForm(forms.ModelForm):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHistoryAdmin):
+class AnnualReportAdmin(
+    AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin
+):
     translated_texts = tuple(TEXT_FIELDS)
     list_display = [
         "year",

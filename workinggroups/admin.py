@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.adminlist import LeanListAdmin
 from members.adminkit import (
     AddedByServiceAdmin,
     EnglishRequiredAdmin,
@@ -93,7 +94,9 @@ class GroupMembershipInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHistoryAdmin):
+class WorkingGroupAdmin(
+    AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin
+):
     translated_texts = ("topic",)
     list_display = [
         "name",
@@ -198,7 +201,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = [
         "group",
         "kind",
@@ -223,7 +226,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExtraSessionRequest)
-class ExtraSessionRequestAdmin(SimpleHistoryAdmin):
+class ExtraSessionRequestAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["city", "group", "state", "proposed_start", "created_at", "decided_by"]
     list_filter = ["state", "group"]
     list_select_related = ["city", "group", "decided_by"]

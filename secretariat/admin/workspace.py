@@ -8,12 +8,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.adminlist import LabelledRelatedFilter, LeanListAdmin
 from members.adminkit import (
     AddedByServiceAdmin,
     EnglishRequiredAdmin,
@@ -41,11 +43,18 @@ GOAL_TEXTS = ("title", "description")
 RECOMMENDATION_TEXTS = ("title", "text")
 
 
+def _per_row(rows: QuerySet, key: str) -> Coalesce:
+    """How many of ``rows`` point to each listed row (through ``key``): a subquery, so that
+    the count is made for the page's rows only, and counting the page is one plain COUNT."""
+    counts = rows.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n")), 0)
+
+
 # --- roster (T2) -----------------------------------------------------------------------
 
 
 @admin.register(RosterMember)
-class RosterMemberAdmin(SimpleHistoryAdmin):
+class RosterMemberAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["user", "role", "languages", "english_fluent", "active_from", "active_to"]
     list_filter = ["role", "english_fluent", ("active_to", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -107,7 +116,7 @@ class GoalProgressInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHistoryAdmin):
+class GoalAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin):
     translated_texts = GOAL_TEXTS
     list_display = [
         "title",
@@ -121,7 +130,12 @@ class GoalAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHistoryAdmin):
         "proposed_by",
         "is_set",
     ]
-    list_filter = [AgreementFilter, "mandate", "working_group", "proposed_by"]
+    list_filter = [
+        AgreementFilter,
+        ("mandate", LabelledRelatedFilter),
+        "working_group",
+        "proposed_by",
+    ]
     list_select_related = ["mandate", "mandate__city", "working_group"]
     search_fields = ["title", "description", "indicator"]
     autocomplete_fields = ["mandate"]
@@ -232,10 +246,10 @@ class GoalProgressForm(forms.ModelForm):
 
 
 @admin.register(GoalProgress)
-class GoalProgressAdmin(AddedByServiceAdmin, SimpleHistoryAdmin):
+class GoalProgressAdmin(AddedByServiceAdmin, LeanListAdmin, SimpleHistoryAdmin):
     form = GoalProgressForm
     list_display = ["goal", "recorded_on", "value", "recorded_by"]
-    list_filter = ["goal__mandate", "goal"]
+    list_filter = [("goal__mandate", LabelledRelatedFilter), ("goal", LabelledRelatedFilter)]
     list_select_related = ["goal", "goal__mandate", "recorded_by"]
     autocomplete_fields = ["goal"]
     date_hierarchy = "recorded_on"
@@ -268,7 +282,9 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHistoryAdmin):
+class RecommendationAdmin(
+    AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin
+):
     translated_texts = RECOMMENDATION_TEXTS
     list_display = [
         "reference",
@@ -303,11 +319,11 @@ class RecommendationAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHisto
             super()
             .get_queryset(request)
             .annotate(
-                following_count=Count(
-                    "follow_ups", filter=Q(follow_ups__state__in=selectors.FOLLOWING)
+                following_count=_per_row(
+                    FollowUp.objects.filter(state__in=selectors.FOLLOWING), "recommendation"
                 ),
-                declined_count=Count(
-                    "follow_ups", filter=Q(follow_ups__state=FollowUpState.WILL_NOT_FOLLOW)
+                declined_count=_per_row(
+                    FollowUp.objects.filter(state=FollowUpState.WILL_NOT_FOLLOW), "recommendation"
                 ),
             )
         )
@@ -337,12 +353,30 @@ class RecommendationAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, SimpleHisto
         return recommendation
 
 
+class RecommendationYearFilter(admin.SimpleListFilter):
+    """The recommendations' years, read from the recommendations (not from every follow-up)."""
+
+    title = _("year")
+    parameter_name = "recommendation__year"
+
+    def lookups(self, request, model_admin):
+        years = Recommendation.objects.order_by("-year").values_list("year", flat=True)
+        return [(year, year) for year in years.distinct()]
+
+    def queryset(self, request, queryset):
+        year = self.value()
+        if not year:
+            return queryset
+        return queryset.filter(recommendation__year=year) if year.isdigit() else queryset.none()
+
+
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(LeanListAdmin, SimpleHistoryAdmin):
     """Read-only for the secretariat: each city answers for itself (rule M5)."""
 
     list_display = ["recommendation", "city", "state", "updated_at", "updated_by"]
-    list_filter = ["state", "recommendation__year", "city__country"]
+    ordering = ["-updated_at", "-id"]  # the latest answers first, along an index
+    list_filter = ["state", RecommendationYearFilter, "city__country"]
     list_select_related = ["recommendation", "city", "updated_by"]
     search_fields = ["city__name", "recommendation__title", "reason"]
     actions = [export_as_csv]
@@ -404,7 +438,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+class AnnouncementAdmin(EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin):
     translated_texts = ("title", "body")
     form = AnnouncementForm
     list_display = [
@@ -429,9 +463,10 @@ class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                reached_count=Count("deliveries", distinct=True),
-                failed_count=Count(
-                    "deliveries", filter=Q(deliveries__mail__state=MailState.FAILED), distinct=True
+                reached_count=_per_row(AnnouncementDelivery.objects.all(), "announcement"),
+                failed_count=_per_row(
+                    AnnouncementDelivery.objects.filter(mail__state=MailState.FAILED),
+                    "announcement",
                 ),
             )
         )
@@ -474,11 +509,13 @@ class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(AnnouncementDelivery)
-class AnnouncementDeliveryAdmin(admin.ModelAdmin):
+class AnnouncementDeliveryAdmin(LeanListAdmin, admin.ModelAdmin):
     """Each delivery's mail state, for the secretariat to follow up failed mails (rule T3)."""
 
     list_display = ["announcement", "city", "mail_state", "mail"]
-    list_filter = ["mail__state", "announcement"]
+    # No filter by announcement: it would list every announcement ever sent; an
+    # announcement's own page lists its deliveries.
+    list_filter = ["mail__state"]
     list_select_related = ["announcement", "city", "mail"]
     search_fields = ["city__name", "announcement__title"]
 
