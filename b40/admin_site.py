@@ -10,6 +10,7 @@ everywhere.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -25,6 +26,12 @@ class SecretariatAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:
         # OTPAdminSite names itself "otpadmin"; ours keeps the "admin" namespace.
         super().__init__(name)
+
+    def get_app_list(self, request, app_label=None):
+        # Every page's context asks for it (for the sidebar, off above): build it only when
+        # a page shows it (the index, an app's index), not on every change list.
+        build = super().get_app_list
+        return SimpleLazyObject(lambda: build(request, app_label))
 
     def has_permission(self, request) -> bool:
         if not settings.ADMIN_REQUIRE_OTP:

@@ -23,3 +23,12 @@ def test_the_login_page_asks_for_a_code_when_the_second_factor_is_required(clien
     assert 'name="otp_token"' in client.get(reverse("admin:login")).content.decode()
     settings.ADMIN_REQUIRE_OTP = False
     assert 'name="otp_token"' not in client.get(reverse("admin:login")).content.decode()
+
+
+def test_the_index_lists_the_models_without_a_sidebar_on_every_page(secretariat_client):
+    index = secretariat_client.get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("admin:members_city_changelist")}"' in index
+    members = secretariat_client.get(reverse("admin:app_list", args=["members"])).content.decode()
+    assert f'href="{reverse("admin:members_person_changelist")}"' in members
+    cities = secretariat_client.get(reverse("admin:members_city_changelist")).content.decode()
+    assert 'id="nav-sidebar"' not in cities  # AdminSite.enable_nav_sidebar is off
