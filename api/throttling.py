@@ -9,7 +9,7 @@ class ClientRateThrottle(AnonRateThrottle):
     """DRF's anonymous throttle, keyed by the client's address as the rest of the portal
     reads it: a forged ``X-Forwarded-For`` does not give a client a fresh allowance.
 
-    An answer the public-page cache gives (``members.publiccache``) never reaches the view
+    An answer the public-page cache gives (``common.publicpages``) never reaches the view
     and is not counted: it costs the server next to nothing. What is limited is the work:
     every answer rendered, e.g. pages asked for with ever new query strings."""
 

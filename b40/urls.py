@@ -1,16 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from b40 import health
-from b40.admin_site import SecretariatAdminSite
-
-admin.site.__class__ = SecretariatAdminSite  # the second factor for staff (RELIABILITY 7)
-admin.site.site_header = _("B40 Permanent Secretariat")
-admin.site.site_title = _("B40 secretariat")
-admin.site.index_title = _("The secretariat's desk")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.adminlist import LeanListAdmin
 from members import services
 from members.adminkit import export_as_csv
 from members.models import City, Country, Person, User
@@ -26,7 +27,7 @@ class FoldedSearchMixin:
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "eligible"]
     list_filter = ["eligible"]
     list_editable = ["eligible"]
@@ -41,9 +42,7 @@ class PersonInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
-    list_per_page = 50  # a page renders in bounded time, whatever the network's size
-    show_full_result_count = False  # one COUNT(*) of the whole table less per page
+class CityAdmin(FoldedSearchMixin, LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["name", "country", "is_founding", "founding_signatory", "joined_on", "status"]
     list_filter = ["status", "is_founding", "country"]
     list_select_related = ["country"]
@@ -71,9 +70,7 @@ class CityAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
-    list_per_page = 50  # a page renders in bounded time, whatever the network's size
-    show_full_result_count = False  # one COUNT(*) of the whole table less per page
+class PersonAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["name", "role", "city", "position", "email", "started_on", "ended_on"]
     list_filter = ["role", "city__country", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["city"]
@@ -83,7 +80,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(LeanListAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = [
         "username",
         "email",

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.adminlist import LabelledRelatedFilter, LeanListAdmin
 from members.adminkit import export_as_csv
 from presidency import services
 from presidency.enums import RoundState
@@ -37,7 +38,7 @@ def _run(modeladmin, request, queryset, call, done) -> None:
 
 
 @admin.register(Summit)
-class SummitAdmin(SimpleHistoryAdmin):
+class SummitAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = [
         "year",
         "host_city",
@@ -61,11 +62,11 @@ class MandateAdminForm(forms.ModelForm):
 
 
 @admin.register(Mandate)
-class MandateAdmin(SimpleHistoryAdmin):
+class MandateAdmin(LeanListAdmin, SimpleHistoryAdmin):
     # Mandate.clean() applies rule S4 (no two consecutive mandates) to what is typed here.
     form = MandateAdminForm
     list_display = ["year", "city", "mayor", "elected_at"]
-    list_select_related = ["city", "mayor", "elected_at", "elected_at__host_city"]
+    list_select_related = ["city", "mayor__city", "elected_at__host_city"]
     search_fields = ["year", "city__name"]
     autocomplete_fields = ["city", "mayor", "elected_at"]
     actions = [export_as_csv]
@@ -77,9 +78,9 @@ class DelegateInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(SimpleHistoryAdmin):
+class DelegationAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["city", "summit", "present", "registered_by", "updated_at"]
-    list_filter = ["summit", "present"]
+    list_filter = [("summit", LabelledRelatedFilter), "present"]
     list_select_related = ["city", "summit", "summit__host_city", "registered_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city", "summit"]
@@ -146,10 +147,10 @@ class CandidacyAdminForm(forms.ModelForm):
 
 
 @admin.register(Candidacy)
-class CandidacyAdmin(SimpleHistoryAdmin):
+class CandidacyAdmin(LeanListAdmin, SimpleHistoryAdmin):
     form = CandidacyAdminForm
     list_display = ["city", "election", "state", "proposed_by", "submitted_by", "submitted_at"]
-    list_filter = ["election", "state"]
+    list_filter = [("election", LabelledRelatedFilter), "state"]
     list_select_related = ["city", "election__summit", "proposed_by", "submitted_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city", "proposed_by"]
@@ -208,7 +209,7 @@ class RoundInline(admin.TabularInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(SimpleHistoryAdmin):
+class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["summit", "is_secret", "state", "elected"]
     list_filter = ["state", "is_secret"]
     list_select_related = ["summit", "summit__host_city", "elected__city"]
@@ -340,12 +341,13 @@ class PaperBallotForm(forms.ModelForm):
 
 
 @admin.register(BallotRecord)
-class BallotRecordAdmin(admin.ModelAdmin):
+class BallotRecordAdmin(LeanListAdmin, admin.ModelAdmin):
     """Who voted: readable by the secretariat; the only write is a paper ballot."""
 
     form = PaperBallotForm
     list_display = ["city", "round", "cast_by", "paper", "cast_at"]
-    list_filter = ["paper", "round__election"]
+    ordering = ["-cast_at", "-id"]  # the latest first, along an index
+    list_filter = ["paper", ("round__election", LabelledRelatedFilter)]
     list_select_related = ["city", "round", "cast_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city"]
@@ -378,7 +380,7 @@ class BallotRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(LeanListAdmin, admin.ModelAdmin):
     list_display = ["election", "number", "state", "outcome", "elected", "opened_at", "closed_at"]
     list_filter = ["state", "outcome"]
     list_select_related = ["election__summit", "elected__city"]
@@ -430,11 +432,11 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(BallotAttempt)
-class BallotAttemptAdmin(admin.ModelAdmin):
+class BallotAttemptAdmin(LeanListAdmin, admin.ModelAdmin):
     """Every ballot attempt, refused ones too: read-only (RELIABILITY 12)."""
 
     list_display = ["attempted_at", "round", "city", "user", "paper", "outcome", "reason"]
-    list_filter = ["outcome", "paper", "round__election"]
+    list_filter = ["outcome", "paper", ("round__election", LabelledRelatedFilter)]
     list_select_related = ["round__election__summit", "city", "user"]
     search_fields = ["city__name", "user__username"]
 
@@ -449,7 +451,7 @@ class BallotAttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(LotDraw)
-class LotDrawAdmin(admin.ModelAdmin):
+class LotDrawAdmin(LeanListAdmin, admin.ModelAdmin):
     list_display = ["round", "winner", "started_by", "drawn_at", "source"]
     list_select_related = ["round__election__summit", "winner__city", "started_by"]
     readonly_fields = [

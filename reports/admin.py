@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.adminkit import EnglishRequiredAdmin, in_languages
+from common.adminlist import LeanListAdmin
+from members.adminkit import AddedByServiceAdmin, EnglishRequiredAdmin, in_languages
 from presidency.models import Mandate
 from reports import selectors, services, views
 from reports.models import AnnualReport, ReportDocument
@@ -57,7 +58,9 @@ class GenerateReportForm(forms.ModelForm):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+class AnnualReportAdmin(
+    AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin
+):
     translated_texts = tuple(TEXT_FIELDS)
     list_display = [
         "year",
@@ -108,13 +111,9 @@ class AnnualReportAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:
-        if change:
-            super().save_model(request, obj, form, change)  # the three texts only, in each language
-            return
-        saved = services.request_report(mandate=form.cleaned_data["mandate"], by=request.user)
-        obj.pk = saved.pk
-        obj._state.adding = False
+    def create(self, request, form) -> AnnualReport:
+        # Changes afterwards are the three texts only, in each language.
+        return services.request_report(mandate=form.cleaned_data["mandate"], by=request.user)
 
     # --- columns ----------------------------------------------------------------------
 

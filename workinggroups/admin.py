@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.adminlist import LeanListAdmin
 from members.adminkit import (
+    AddedByServiceAdmin,
     EnglishRequiredAdmin,
     copy_languages,
     export_as_csv,
@@ -92,7 +94,9 @@ class GroupMembershipInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+class WorkingGroupAdmin(
+    AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin
+):
     translated_texts = ("topic",)
     list_display = [
         "name",
@@ -130,24 +134,19 @@ class WorkingGroupAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
         # memberships and meetings with it (RELIABILITY 7, 26).
         return False
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def create(self, request, form) -> WorkingGroup:
         with translation.override(settings.LANGUAGE_CODE):
             group = services.propose_group(
-                name=obj.name,
-                is_permanent=obj.is_permanent,
+                name=form.instance.name,
+                is_permanent=form.instance.is_permanent,
                 by=request.user,
                 **in_english(form.cleaned_data, self.translated_texts),
             )
-        copy_languages(obj, group, "topic")
-        if obj.coordinating_city_id:
-            group.coordinating_city_id = obj.coordinating_city_id
+        copy_languages(form.instance, group, "topic")
+        if form.instance.coordinating_city_id:
+            group.coordinating_city_id = form.instance.coordinating_city_id
             group.save(update_fields=["coordinating_city"])
-        obj.pk, obj.slug, obj.state = group.pk, group.slug, group.state
-        obj.proposed_by, obj.proposed_at = group.proposed_by, group.proposed_at
-        obj._state.adding = False
+        return group
 
     @admin.action(description=_("Approve for the secretariat (rule W5)"))
     def approve_as_secretariat(self, request, queryset):
@@ -202,7 +201,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = [
         "group",
         "kind",
@@ -227,7 +226,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExtraSessionRequest)
-class ExtraSessionRequestAdmin(SimpleHistoryAdmin):
+class ExtraSessionRequestAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["city", "group", "state", "proposed_start", "created_at", "decided_by"]
     list_filter = ["state", "group"]
     list_select_related = ["city", "group", "decided_by"]

@@ -18,7 +18,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, as it asks: content in several languages
-    "django.contrib.admin",
+    "b40.apps.B40AdminConfig",  # django.contrib.admin with our site (b40/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

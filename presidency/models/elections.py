@@ -251,6 +251,10 @@ class BallotRecord(models.Model):
         verbose_name = _("ballot record")
         verbose_name_plural = _("ballot records")
         ordering = ["round", "city__name"]
+        indexes = [
+            # The admin's list, latest first (ordering by round and city name sorts them all).
+            models.Index(fields=["-cast_at", "-id"], name="presidency_ballotrecord_recent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "city"],

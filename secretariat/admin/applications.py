@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.adminlist import LabelledRelatedFilter, LeanListAdmin
 from presidency.models import Summit
 from secretariat.enums.applications import OPEN_STATES, ApplicationState
 from secretariat.forms.applications import ApplicationAdminForm
@@ -85,21 +86,13 @@ class NeedsActionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SummitFilter(admin.RelatedFieldListFilter):
-    """The summits with their host cities in one query (their names show the host)."""
-
-    def field_choices(self, field, request, model_admin):
-        summits = Summit.objects.select_related("host_city").order_by("-year")
-        return [(summit.pk, str(summit)) for summit in summits]
-
-
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(LeanListAdmin, SimpleHistoryAdmin):
     form = ApplicationAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6 default
     action_form = ApplicationActionForm
     list_display = ["reference", "city_name", "country", "state", "summit", "submitted_at"]
-    list_filter = [NeedsActionFilter, "state", ("summit", SummitFilter), "country"]
+    list_filter = [NeedsActionFilter, "state", ("summit", LabelledRelatedFilter), "country"]
     list_select_related = ["country", "summit", "summit__host_city"]
     show_facets = admin.ShowFacets.ALWAYS  # the counts next to every filter
     search_fields = ["reference", "city_name", "search_name", "contact_name", "contact_email"]

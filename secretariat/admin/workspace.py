@@ -8,13 +8,16 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.adminlist import LabelledRelatedFilter, LeanListAdmin
 from members.adminkit import (
+    AddedByServiceAdmin,
     EnglishRequiredAdmin,
     copy_languages,
     export_as_csv,
@@ -40,17 +43,18 @@ GOAL_TEXTS = ("title", "description")
 RECOMMENDATION_TEXTS = ("title", "text")
 
 
-def _adopt_saved(obj, saved) -> None:
-    """Let the admin go on (log, redirect) with the row a service created."""
-    obj.pk = saved.pk
-    obj._state.adding = False
+def _per_row(rows: QuerySet, key: str) -> Coalesce:
+    """How many of ``rows`` point to each listed row (through ``key``): a subquery, so that
+    the count is made for the page's rows only, and counting the page is one plain COUNT."""
+    counts = rows.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n")), 0)
 
 
 # --- roster (T2) -----------------------------------------------------------------------
 
 
 @admin.register(RosterMember)
-class RosterMemberAdmin(SimpleHistoryAdmin):
+class RosterMemberAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["user", "role", "languages", "english_fluent", "active_from", "active_to"]
     list_filter = ["role", "english_fluent", ("active_to", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -112,7 +116,7 @@ class GoalProgressInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+class GoalAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin):
     translated_texts = GOAL_TEXTS
     list_display = [
         "title",
@@ -126,7 +130,12 @@ class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
         "proposed_by",
         "is_set",
     ]
-    list_filter = [AgreementFilter, "mandate", "working_group", "proposed_by"]
+    list_filter = [
+        AgreementFilter,
+        ("mandate", LabelledRelatedFilter),
+        "working_group",
+        "proposed_by",
+    ]
     list_select_related = ["mandate", "mandate__city", "working_group"]
     search_fields = ["title", "description", "indicator"]
     autocomplete_fields = ["mandate"]
@@ -149,7 +158,11 @@ class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         latest = GoalProgress.objects.filter(goal=OuterRef("pk")).order_by("-recorded_on", "-id")
-        return super().get_queryset(request).annotate(_latest=Subquery(latest.values("value")[:1]))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(latest_recorded=Subquery(latest.values("value")[:1]))
+        )
 
     def get_fieldsets(self, request, obj=None):
         return self.fieldsets if obj else self.fieldsets[:2]
@@ -174,14 +187,14 @@ class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("latest value"))
     def latest_value(self, obj: Goal):
-        return obj._latest
+        return obj.latest_recorded
 
     @admin.display(description=_("status"))
     def status(self, obj: Goal) -> str:
         code = selectors.derive_goal_status(
             baseline=obj.baseline,
             target=obj.target,
-            latest=obj._latest,
+            latest=obj.latest_recorded,
             mandate_year=obj.mandate.year,
             today=timezone.localdate(),
         )
@@ -191,17 +204,14 @@ class GoalAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
     def is_set(self, obj: Goal) -> bool:
         return obj.is_set
 
-    def save_model(self, request, obj, form, change) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def create(self, request, form) -> Goal:
         data = {name: form.cleaned_data[name] for name in ["mandate", "working_group"]}
         data.update({name: form.cleaned_data[name] for name in self.fieldsets[1][1]["fields"]})
         data.update(in_english(form.cleaned_data, GOAL_TEXTS))
         with translation.override(settings.LANGUAGE_CODE):
             goal = services.propose_goal(by=request.user, **data)
-        copy_languages(obj, goal, *GOAL_TEXTS)
-        _adopt_saved(obj, goal)
+        copy_languages(form.instance, goal, *GOAL_TEXTS)
+        return goal
 
     @admin.action(description=_("Agree to the selected goals (rule S8)"), permissions=["change"])
     def agree(self, request, queryset) -> None:
@@ -236,28 +246,22 @@ class GoalProgressForm(forms.ModelForm):
 
 
 @admin.register(GoalProgress)
-class GoalProgressAdmin(SimpleHistoryAdmin):
+class GoalProgressAdmin(AddedByServiceAdmin, LeanListAdmin, SimpleHistoryAdmin):
     form = GoalProgressForm
     list_display = ["goal", "recorded_on", "value", "recorded_by"]
-    list_filter = ["goal__mandate", "goal"]
+    list_filter = [("goal__mandate", LabelledRelatedFilter), ("goal", LabelledRelatedFilter)]
     list_select_related = ["goal", "goal__mandate", "recorded_by"]
     autocomplete_fields = ["goal"]
     date_hierarchy = "recorded_on"
     readonly_fields = ["recorded_by"]
 
-    def save_model(self, request, obj, form, change) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        _adopt_saved(
-            obj,
-            services.record_goal_progress(
-                goal=form.cleaned_data["goal"],
-                by=request.user,
-                value=form.cleaned_data["value"],
-                recorded_on=form.cleaned_data["recorded_on"],
-                note=form.cleaned_data["note"],
-            ),
+    def create(self, request, form) -> GoalProgress:
+        return services.record_goal_progress(
+            goal=form.cleaned_data["goal"],
+            by=request.user,
+            value=form.cleaned_data["value"],
+            recorded_on=form.cleaned_data["recorded_on"],
+            note=form.cleaned_data["note"],
         )
 
 
@@ -278,7 +282,9 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+class RecommendationAdmin(
+    AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin
+):
     translated_texts = RECOMMENDATION_TEXTS
     list_display = [
         "reference",
@@ -313,9 +319,11 @@ class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                _following=Count("follow_ups", filter=Q(follow_ups__state__in=selectors.FOLLOWING)),
-                _declined=Count(
-                    "follow_ups", filter=Q(follow_ups__state=FollowUpState.WILL_NOT_FOLLOW)
+                following_count=_per_row(
+                    FollowUp.objects.filter(state__in=selectors.FOLLOWING), "recommendation"
+                ),
+                declined_count=_per_row(
+                    FollowUp.objects.filter(state=FollowUpState.WILL_NOT_FOLLOW), "recommendation"
                 ),
             )
         )
@@ -324,18 +332,15 @@ class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
     def reference(self, obj: Recommendation) -> str:
         return obj.reference
 
-    @admin.display(description=_("cities following"), ordering="_following")
+    @admin.display(description=_("cities following"), ordering="following_count")
     def following(self, obj: Recommendation) -> int:
-        return obj._following
+        return obj.following_count
 
-    @admin.display(description=_("cities not following"), ordering="_declined")
+    @admin.display(description=_("cities not following"), ordering="declined_count")
     def declined(self, obj: Recommendation) -> int:
-        return obj._declined
+        return obj.declined_count
 
-    def save_model(self, request, obj, form, change) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def create(self, request, form) -> Recommendation:
         data = {
             name: form.cleaned_data[name]
             for name in self.fields
@@ -344,16 +349,34 @@ class RecommendationAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
         data.update(in_english(form.cleaned_data, RECOMMENDATION_TEXTS))
         with translation.override(settings.LANGUAGE_CODE):
             recommendation = services.adopt_recommendation(by=request.user, **data)
-        copy_languages(obj, recommendation, *RECOMMENDATION_TEXTS)
-        _adopt_saved(obj, recommendation)
+        copy_languages(form.instance, recommendation, *RECOMMENDATION_TEXTS)
+        return recommendation
+
+
+class RecommendationYearFilter(admin.SimpleListFilter):
+    """The recommendations' years, read from the recommendations (not from every follow-up)."""
+
+    title = _("year")
+    parameter_name = "recommendation__year"
+
+    def lookups(self, request, model_admin):
+        years = Recommendation.objects.order_by("-year").values_list("year", flat=True)
+        return [(year, year) for year in years.distinct()]
+
+    def queryset(self, request, queryset):
+        year = self.value()
+        if not year:
+            return queryset
+        return queryset.filter(recommendation__year=year) if year.isdigit() else queryset.none()
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(LeanListAdmin, SimpleHistoryAdmin):
     """Read-only for the secretariat: each city answers for itself (rule M5)."""
 
     list_display = ["recommendation", "city", "state", "updated_at", "updated_by"]
-    list_filter = ["state", "recommendation__year", "city__country"]
+    ordering = ["-updated_at", "-id"]  # the latest answers first, along an index
+    list_filter = ["state", RecommendationYearFilter, "city__country"]
     list_select_related = ["recommendation", "city", "updated_by"]
     search_fields = ["city__name", "recommendation__title", "reason"]
     actions = [export_as_csv]
@@ -392,7 +415,7 @@ class AnnouncementForm(forms.ModelForm):
                     cities=cleaned.get("cities") or [],
                 )
             except ValidationError as exc:
-                self._update_errors(exc)
+                self.add_error(None, exc)
         return cleaned
 
 
@@ -415,7 +438,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
+class AnnouncementAdmin(EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin):
     translated_texts = ("title", "body")
     form = AnnouncementForm
     list_display = [
@@ -440,9 +463,10 @@ class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                _reached=Count("deliveries", distinct=True),
-                _failed=Count(
-                    "deliveries", filter=Q(deliveries__mail__state=MailState.FAILED), distinct=True
+                reached_count=_per_row(AnnouncementDelivery.objects.all(), "announcement"),
+                failed_count=_per_row(
+                    AnnouncementDelivery.objects.filter(mail__state=MailState.FAILED),
+                    "announcement",
                 ),
             )
         )
@@ -453,13 +477,13 @@ class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
             return [*base, "audience", "working_group", "cities"]  # the addressing is frozen
         return base
 
-    @admin.display(description=_("cities reached"), ordering="_reached")
+    @admin.display(description=_("cities reached"), ordering="reached_count")
     def cities_reached(self, obj: Announcement) -> int:
-        return obj._reached
+        return obj.reached_count
 
-    @admin.display(description=_("mails failed"), ordering="_failed")
+    @admin.display(description=_("mails failed"), ordering="failed_count")
     def mails_failed(self, obj: Announcement) -> int:
-        return obj._failed
+        return obj.failed_count
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
@@ -485,11 +509,13 @@ class AnnouncementAdmin(EnglishRequiredAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(AnnouncementDelivery)
-class AnnouncementDeliveryAdmin(admin.ModelAdmin):
+class AnnouncementDeliveryAdmin(LeanListAdmin, admin.ModelAdmin):
     """Each delivery's mail state, for the secretariat to follow up failed mails (rule T3)."""
 
     list_display = ["announcement", "city", "mail_state", "mail"]
-    list_filter = ["mail__state", "announcement"]
+    # No filter by announcement: it would list every announcement ever sent; an
+    # announcement's own page lists its deliveries.
+    list_filter = ["mail__state"]
     list_select_related = ["announcement", "city", "mail"]
     search_fields = ["city__name", "announcement__title"]
 

@@ -263,6 +263,13 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["recommendation", "city"]
+        indexes = [
+            # The admin's list, latest answers first (ordering by the recommendation and the
+            # city's name would sort every follow-up of the network on each page).
+            models.Index(fields=["-updated_at", "-id"], name="secretariat_followup_recent"),
+            # The admin's recommendations count their follow-ups by state (index only).
+            models.Index(fields=["recommendation", "state"], name="secretariat_followup_state"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["recommendation", "city"],

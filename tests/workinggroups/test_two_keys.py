@@ -5,6 +5,7 @@ raw ORM against the database constraint.
 """
 
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -177,6 +178,32 @@ def test_admin_add_makes_a_proposal_not_an_active_group(secretariat_client, secr
     group = WorkingGroup.objects.get(name="Tourism")
     assert group.state == GroupState.PROPOSED
     assert group.proposed_by == secretariat_user
+
+
+def test_admin_add_goes_on_with_the_row_the_service_wrote(secretariat_client, secretariat_user):
+    """Save and continue: the page, the inline and the admin's log are the proposal's."""
+    response = secretariat_client.post(
+        reverse("admin:workinggroups_workinggroup_add"),
+        {
+            "name": "Tourism",
+            "topic_en": "Cities and visitors.",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-city": City.objects.get(slug="tirana").pk,
+            "_continue": "1",
+        },
+    )
+    group = WorkingGroup.objects.get(name="Tourism")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == reverse(
+        "admin:workinggroups_workinggroup_change", args=[group.pk]
+    )
+    assert [m.city.slug for m in group.memberships.all()] == ["tirana"]
+    entry = LogEntry.objects.get(user=secretariat_user)
+    assert (entry.object_id, entry.action_flag) == (str(group.pk), ADDITION)
+    page = secretariat_client.get(response["Location"]).content.decode()
+    assert "was added successfully" in page
+    assert "Tourism" in page
 
 
 def test_admin_change_cannot_activate(secretariat_client, proposal):
