@@ -101,3 +101,44 @@ def test_saving_the_texts_renders_the_pdfs_in_the_background(
     report.refresh_from_db()
     english = ReportDocument.objects.get(report=report, language="en")
     assert english.fingerprint == services.rendering.pdf_fingerprint(report, "en")
+
+
+def test_a_render_that_finds_another_copy_at_work_waits_for_it(
+    threads, network, staff, client, settings, monkeypatch
+):
+    """Without a broker nothing brings a busy copy back later: it waits in its thread, else
+    the edit that queued it would never reach the PDFs (the copy at work draws the old text)."""
+    from contextlib import contextmanager
+
+    from outbox.locks import single_run
+    from reports import tasks
+
+    settings.REPORTS_RENDER_PDFS_ON_CHANGE = True
+    report = services.request_report(mandate=network)
+    assert background.wait(120)
+    found_busy = threading.Event()
+
+    @contextmanager
+    def watched_single_run(name, **kwargs):
+        with single_run(name, **kwargs) as acquired:
+            if not acquired:
+                found_busy.set()
+            yield acquired
+
+    monkeypatch.setattr(tasks, "single_run", watched_single_run)
+    client.force_login(staff)
+    with single_run(f"reports:pdfs:{report.pk}", timeout=120) as acquired:  # another copy
+        assert acquired
+        response = client.post(
+            reverse("admin:reports_annualreport_change", args=[report.pk]),
+            {"introduction_en": "Floods.", "highlights_en": "High", "outlook_en": "Out"},
+        )
+        assert response.status_code == 302
+        assert found_busy.wait(60), "the render did not meet the other copy"
+    assert background.wait(120)
+    report.refresh_from_db()
+    stored = dict(ReportDocument.objects.values_list("language", "fingerprint"))
+    assert stored == {
+        language: services.rendering.pdf_fingerprint(report, language)
+        for language in ("bg", "en", "tr")
+    }
