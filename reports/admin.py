@@ -6,18 +6,21 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LeanListAdmin
 from members.adminkit import AddedByServiceAdmin, EnglishRequiredAdmin, in_languages
 from presidency.models import Mandate
 from reports import selectors, services, views
+from reports.enums import ReportState
 from reports.models import AnnualReport, ReportDocument
 
 STATUS_FIELDS = [
@@ -76,7 +79,8 @@ class AnnualReportAdmin(
     list_select_related = ["mandate__city"]
     search_fields = ["year", "mandate__city__name"]
     actions = ["generate_now", "publish", "unpublish", "render_pdfs_again"]
-    # Reloads itself while the report is being built (no script: a meta refresh).
+    # Says when the report is being built (a small script follows its progress without
+    # reloading the texts being edited), and has the Publish / Withdraw button.
     change_form_template = "admin/reports/annualreport/change_form.html"
 
     # --- the form: a mandate to add, the texts to edit ----------------------------------
@@ -115,6 +119,20 @@ class AnnualReportAdmin(
         # Changes afterwards are the three texts only, in each language.
         return services.request_report(mandate=form.cleaned_data["mandate"], by=request.user)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            _("%(report)s is being built in the background: its page shows how far it is.")
+            % {"report": obj},
+            messages.INFO,
+        )
+        return response
+
+    @staticmethod
+    def building(report: AnnualReport) -> bool:
+        return report.state in (ReportState.QUEUED, ReportState.RUNNING)
+
     # --- columns ----------------------------------------------------------------------
 
     @admin.display(description=_("presiding city"), ordering="mandate__city__name")
@@ -124,12 +142,17 @@ class AnnualReportAdmin(
     @admin.display(description=_("progress"))
     def progress_bar(self, obj: AnnualReport) -> str:
         return format_html(
-            '<progress max="100" value="{}">{} %</progress> {} %{}',
+            '<progress max="100" value="{}">{} %</progress> <span class="report-progress-text">'
+            "{}</span>",
             obj.progress,
             obj.progress,
-            obj.progress,
-            f" — {selectors.STEPS.get(obj.step, obj.step)}" if obj.step else "",
+            self.progress_text(obj),
         )
+
+    @staticmethod
+    def progress_text(obj: AnnualReport) -> str:
+        step = selectors.STEPS.get(obj.step, obj.step)
+        return f"{obj.progress} % — {step}" if step else f"{obj.progress} %"
 
     @admin.display(description=_("preview"))
     def previews(self, obj: AnnualReport) -> str:
@@ -250,6 +273,12 @@ class AnnualReportAdmin(
         return [
             path("<int:pk>/preview/", wrap(self.preview), name="reports_annualreport_preview"),
             path(
+                "<int:pk>/progress.json",
+                wrap(self.progress_json),
+                name="reports_annualreport_progress",
+            ),
+            path("<int:pk>/publish/", wrap(self.publish_view), name="reports_annualreport_publish"),
+            path(
                 "<int:pk>/preview/report.pdf",
                 wrap(self.preview_pdf),
                 name="reports_annualreport_preview_pdf",
@@ -276,3 +305,40 @@ class AnnualReportAdmin(
 
     def preview_csv(self, request, pk: int):
         return views.csv_response(self._viewable(request, pk))
+
+    # --- the report's page: its progress while it is built, the Publish button ----------
+
+    def progress_json(self, request, pk: int):
+        """How far the build is, for the change page's script (report-progress.js)."""
+        report = self._viewable(request, pk)
+        return JsonResponse(
+            {
+                "building": self.building(report),
+                "state": report.get_state_display(),
+                "progress": report.progress,
+                "text": self.progress_text(report),
+            }
+        )
+
+    def publish_view(self, request, pk: int):
+        """The change page's Publish / Withdraw button: the list actions' services."""
+        return require_POST(self._publish_view)(request, pk)
+
+    def _publish_view(self, request, pk: int):
+        report = get_object_or_404(AnnualReport, pk=pk)
+        if not self.has_change_permission(request, report):
+            raise PermissionDenied
+        withdraw = "_unpublish" in request.POST
+        service = services.unpublish_report if withdraw else services.publish_report
+        try:
+            report = service(report=report, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            message = (
+                _("%(report)s is withdrawn from the website.")
+                if withdraw
+                else _("%(report)s is published on the website.")
+            )
+            self.message_user(request, message % {"report": report}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:reports_annualreport_change", args=[pk]))

@@ -89,7 +89,12 @@ class AnnualReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Annual report %(year)s") % {"year": self.year}
+        year = self.year
+        if year is None and self.mandate_id is not None:  # not saved yet: its mandate's
+            year = self.mandate.year
+        if year is None:
+            return str(_("New annual report"))
+        return _("Annual report %(year)s") % {"year": year}
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report-detail", kwargs={"year": self.year})

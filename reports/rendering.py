@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from members.adminkit import _csv_safe
+from members.countries import COUNTRY_NAMES
 from presidency.enums import ElectionState, RoundOutcome, SummitState
 from presidency.maps import MapCity
 from presidency.maps import draw as draw_map
@@ -75,11 +76,25 @@ def network_map(figures: dict, *, year: int, for_print: bool = False):
     )
 
 
+def _country_name(row: dict) -> str:
+    """The country in the reader's language (members/countries.py). The snapshot keeps the
+    code and the English name; a snapshot older than the code is matched on the name."""
+    name = COUNTRY_NAMES.get(row.get("country_code") or "")
+    if name is None:
+        with translation.override("en"):
+            by_name = {str(local): local for local in COUNTRY_NAMES.values()}
+        name = by_name.get(row.get("country") or "", row.get("country") or "")
+    return str(name)
+
+
 def figures_for_display(report: AnnualReport, *, for_print: bool = False) -> dict:
     """The snapshot with labels in the reader's language and the charts drawn."""
     figures = _dates(report.figures or {})
     if not figures:
         return {}
+    figures["mandate"]["country"] = _country_name(figures["mandate"])
+    for city in figures["membership"]["admitted"]:
+        city["country"] = _country_name(city)
     if figures.get("summit"):
         figures["summit"]["state_label"] = _label(SummitState, figures["summit"]["state"])
     if figures.get("election"):

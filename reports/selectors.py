@@ -115,6 +115,7 @@ def mandate_section(mandate: Mandate, period: Period) -> dict:
         "year": mandate.year,
         "city": mandate.city.name,
         "country": mandate.city.country.name,
+        "country_code": mandate.city.country.code,  # its name in each edition's language
         "mayor": mandate.mayor.name if mandate.mayor else "",
         "elected_at": mandate.elected_at.year if mandate.elected_at else None,
         "start": period.start,
@@ -207,7 +208,13 @@ def membership_section(period: Period) -> dict:
     }
     cities = list(
         City.objects.values(
-            "id", "name", "country__name", "joined_on", "status", "application__summit__year"
+            "id",
+            "name",
+            "country__name",
+            "country__code",
+            "joined_on",
+            "status",
+            "application__summit__year",
         ).order_by("name")
     )
 
@@ -224,6 +231,7 @@ def membership_section(period: Period) -> dict:
         {
             "city": c["name"],
             "country": c["country__name"],
+            "country_code": c["country__code"],
             "joined_on": c["joined_on"],
             "summit": c["application__summit__year"],
         }

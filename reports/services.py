@@ -12,6 +12,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import background
 from members.models import User
 from members.roles import is_secretariat
 from presidency.models import Mandate
@@ -39,11 +40,12 @@ def _lease_free(now: datetime.datetime) -> Q:
 
 
 def enqueue(*, report_id: int) -> bool:
-    """Hand the build to the broker; False (the row stays queued) when the broker is down."""
+    """Hand the build to the broker (without one, to a thread: the request does not wait
+    for it); False (the row stays queued) when the broker is down."""
     from reports.tasks import build_annual_report
 
     try:
-        build_annual_report.delay(report_id=report_id)
+        background.delay(build_annual_report, report_id=report_id)
     except Exception:  # broker down: the row stays queued; "generate now" or the sweep retries
         logger.warning("reports: could not enqueue report %s", report_id, exc_info=True)
         return False
@@ -219,11 +221,12 @@ PDF_QUEUE_DEBOUNCE_SECONDS = 5 * 60
 
 def enqueue_pdfs(*, report_id: int, force: bool = False) -> bool:
     """Hand the rendering of the report's PDFs to the broker; False when it is down (the
-    next reader of a missing PDF, or the admin action, queues it again)."""
+    next reader of a missing PDF, or the admin action, queues it again). Without a broker
+    they render in a thread: the save that queued them does not wait for three renders."""
     from reports.tasks import render_report_pdfs
 
     try:
-        render_report_pdfs.delay(report_id=report_id, force=force)
+        background.delay(render_report_pdfs, report_id=report_id, force=force)
     except Exception:  # broker down: the request still succeeds (RELIABILITY 21)
         logger.warning("reports: could not enqueue the PDFs of report %s", report_id, exc_info=True)
         return False

@@ -174,6 +174,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
+# Without a broker, the long tasks (the annual report, its PDFs) run in a thread of the web
+# process rather than inside the request that queued them (common/background.py).
+TASKS_IN_THREADS = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE

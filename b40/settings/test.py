@@ -19,6 +19,9 @@ STORAGES = {
 REAL_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks run at the commit, in the test's thread (the tests of common/background.py
+# turn the threads on).
+TASKS_IN_THREADS = False
 # Three WeasyPrint renders per report build: only the tests of the PDFs want them
 # (tests/reports/test_documents.py switches it on).
 REPORTS_RENDER_PDFS_ON_CHANGE = False

@@ -18,9 +18,7 @@ def test_the_admin_pages_carry_the_secretariats_titles(secretariat_client):
     assert "B40 Permanent Secretariat" in page
 
 
-def test_the_login_goes_to_the_staff_login_when_the_second_factor_is_required(
-    client, settings
-):
+def test_the_login_goes_to_the_staff_login_when_the_second_factor_is_required(client, settings):
     settings.ADMIN_REQUIRE_OTP = True
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302

@@ -1,6 +1,7 @@
 """The report in the admin: generate, follow progress, edit the texts, preview, publish."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -20,6 +21,14 @@ def admin_client(client, staff):
     return client
 
 
+@pytest.fixture
+def report_done(network, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_report(mandate=network)
+    report.refresh_from_db()
+    return report
+
+
 def test_adding_a_report_means_generating_it(
     admin_client, network, django_capture_on_commit_callbacks
 ):
@@ -28,6 +37,12 @@ def test_adding_a_report_means_generating_it(
             reverse("admin:reports_annualreport_add"), {"mandate": network.pk}
         )
     assert response.status_code == 302
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(shown) == 2
+    assert shown[0].endswith(">Annual report 2025</a>” was added successfully.")
+    assert shown[1] == (
+        "Annual report 2025 is being built in the background: its page shows how far it is."
+    )
     report = AnnualReport.objects.get()
     assert (report.year, report.state, report.progress) == (2025, ReportState.DONE, 100)
     # The mandate now has a report: it is no longer offered.
@@ -105,15 +120,45 @@ def test_city_users_see_no_preview(client, mayor, network):
     assert response.status_code == 302  # to the admin login
 
 
-def test_a_report_being_built_shows_its_step_and_reloads(admin_client, network):
+def test_a_report_being_built_shows_its_step_and_follows_its_progress(admin_client, network):
     from django.utils import timezone
 
     report = services.request_report(mandate=network)
     services.claim(report_id=report.pk, now=timezone.now())
     AnnualReport.objects.filter(pk=report.pk).update(progress=35, step="groups")
     page = admin_client.get(reverse("admin:reports_annualreport_change", args=[report.pk]))
-    assert b'<meta http-equiv="refresh" content="5">' in page.content
-    assert b"35 % \xe2\x80\x94 working groups" in page.content
+    content = page.content.decode()
+    assert "This report is being built in the background: reload the page" in content
+    assert "35 % — working groups" in content
+    # No reload of its own (it would throw away the texts being typed): a script asks.
+    assert 'http-equiv="refresh"' not in content
+    assert "js/report-progress.js" in content
+    progress = admin_client.get(
+        reverse("admin:reports_annualreport_progress", args=[report.pk])
+    ).json()
+    assert progress == {
+        "building": True,
+        "state": "Running",
+        "progress": 35,
+        "text": "35 % — working groups",
+    }
+
+
+def test_a_built_report_page_has_no_progress_script(admin_client, report_done):
+    page = admin_client.get(reverse("admin:reports_annualreport_change", args=[report_done.pk]))
+    content = page.content.decode()
+    assert "being built" not in content and "js/report-progress.js" not in content
+    progress = admin_client.get(
+        reverse("admin:reports_annualreport_progress", args=[report_done.pk])
+    ).json()
+    assert (progress["building"], progress["progress"]) == (False, 100)
+
+
+def test_city_users_get_no_progress(client, mayor, network):
+    report = services.request_report(mandate=network)
+    client.force_login(mayor)
+    response = client.get(reverse("admin:reports_annualreport_progress", args=[report.pk]))
+    assert response.status_code == 302  # to the admin login
 
 
 def test_a_mandate_not_started_is_not_offered(admin_client, network):
@@ -158,3 +203,77 @@ def test_progress_written_by_update_shows_at_once_in_the_cached_list(
     page = admin_client.get(reverse(CHANGELIST)).content
     assert b'<progress max="100" value="40">' in page
     assert AnnualReport.objects.get().state == ReportState.FAILED
+
+
+def test_a_new_report_is_named_after_its_mandate(network):
+    assert str(AnnualReport()) == "New annual report"
+    assert str(AnnualReport(mandate=network)) == "Annual report 2025"
+    with translation.override("bg"):
+        assert str(AnnualReport(year=2025)) == "Годишен доклад за 2025 г."
+
+
+# --- the Publish button on the report's page -------------------------------------------
+
+
+def change_page(client, report) -> str:
+    return client.get(
+        reverse("admin:reports_annualreport_change", args=[report.pk])
+    ).content.decode()
+
+
+def test_the_report_page_publishes_and_withdraws_it(admin_client, client, report_done):
+    publish = reverse("admin:reports_annualreport_publish", args=[report_done.pk])
+    page = change_page(admin_client, report_done)
+    assert f'action="{publish}"' in page and 'name="_publish"' in page
+    response = admin_client.post(publish, {"_publish": "Publish on the website"}, follow=True)
+    assert "Annual report 2025 is published on the website." in response.content.decode()
+    report_done.refresh_from_db()
+    assert report_done.published is True
+    assert 'name="_unpublish"' in change_page(admin_client, report_done)
+    assert client.get(reverse("reports:report-detail", args=[2025])).status_code == 200
+    admin_client.post(publish, {"_unpublish": "Withdraw from the website"})
+    report_done.refresh_from_db()
+    assert report_done.published is False
+
+
+def test_the_publish_button_goes_through_the_rules(admin_client, report_done):
+    AnnualReport.objects.filter(pk=report_done.pk).update(provisional=True)
+    report_done.refresh_from_db()
+    page = change_page(admin_client, report_done)
+    assert 'name="_publish"' not in page and "A provisional draft is not published" in page
+    response = admin_client.post(
+        reverse("admin:reports_annualreport_publish", args=[report_done.pk]),
+        {"_publish": "Publish on the website"},
+        follow=True,
+    )
+    assert "generate it again first" in response.content.decode()
+    report_done.refresh_from_db()
+    assert report_done.published is False
+
+
+def test_publishing_needs_a_post_with_its_csrf_token(client, staff, report_done):
+    from django.test import Client
+
+    publish = reverse("admin:reports_annualreport_publish", args=[report_done.pk])
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(staff)
+    assert csrf_client.get(publish).status_code == 405
+    assert csrf_client.post(publish, {"_publish": "1"}).status_code == 403  # no token
+    report_done.refresh_from_db()
+    assert report_done.published is False
+
+
+def test_staff_without_the_change_permission_cannot_publish(client, report_done):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_annualreport"))
+    client.force_login(viewer)
+    page = change_page(client, report_done)
+    assert "report-publication" not in page
+    publish = reverse("admin:reports_annualreport_publish", args=[report_done.pk])
+    assert client.post(publish, {"_publish": "1"}).status_code == 403
+    report_done.refresh_from_db()
+    assert report_done.published is False

@@ -25,6 +25,7 @@ def test_mandate_summit_and_election(figures):
         "year": 2025,
         "city": "Tirana",
         "country": "Albania",
+        "country_code": "AL",
         "mayor": "Erion Veliaj",
         "elected_at": 2024,
         "start": datetime.date(2025, 1, 1),
@@ -64,6 +65,7 @@ def test_membership(figures):
         {
             "city": "Novo Mesto",
             "country": "Slovenia",
+            "country_code": "SI",
             "joined_on": datetime.date(2025, 10, 16),
             "summit": 2025,
         }
