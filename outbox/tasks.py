@@ -3,8 +3,8 @@ import smtplib
 
 from celery import shared_task
 
+from common.locks import single_run
 from outbox import services
-from outbox.locks import single_run
 from outbox.models import Mail
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +29,6 @@ from secretariat.enums.workspace import AdoptedBy, GoalStatus, RosterRole
 from workinggroups.enums import GroupState
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PDF_CACHE_SECONDS = 60 * 60 * 24
 
 
 def _dates(value):
@@ -208,15 +206,10 @@ def stored_pdf(report: AnnualReport, language: str) -> bytes | None:
 
 
 def render_pdf(report: AnnualReport, language: str | None = None) -> bytes:
-    """The PDF rendered now, kept in the cache until the report changes: the fallback when
-    no stored PDF matches the report (views.pdf_response)."""
+    """The PDF rendered now: the fallback when no stored PDF matches the report yet
+    (views.pdf_response, which has the stored ones brought up to date)."""
     language = pdf_language(language) or settings.LANGUAGE_CODE
-    key = f"reports:pdf:{report.pk}:{language}:{pdf_fingerprint(report, language)}"
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render_pdf_bytes(report, language)
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
+    return render_pdf_bytes(report, language)
 
 
 def annex_rows(figures: dict) -> list[list]:

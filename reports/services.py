@@ -5,7 +5,6 @@ import logging
 import time
 from enum import StrEnum
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common import background
+from common.locks import once_within
 from members.models import User
 from members.roles import is_secretariat
 from presidency.models import Mandate
@@ -243,7 +243,7 @@ def pdf_missed(*, report: AnnualReport, language: str) -> None:
     if not report.is_done:
         return
     key = f"reports:pdf-queued:{report.pk}:{language}:{rendering.pdf_fingerprint(report, language)}"
-    if cache.add(key, True, PDF_QUEUE_DEBOUNCE_SECONDS):
+    if once_within(key, PDF_QUEUE_DEBOUNCE_SECONDS):
         schedule_pdfs(report_id=report.pk)
 
 

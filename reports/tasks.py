@@ -5,7 +5,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from common import background
-from outbox.locks import single_run
+from common.locks import single_run
 from reports import services
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from outbox.locks import single_run
+from common.locks import single_run
 from workinggroups import services
 
 logger = logging.getLogger(__name__)

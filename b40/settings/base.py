@@ -185,7 +185,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest task (the annual report): an unacked job is redelivered after it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
-# Locks of long periodic tasks (outbox/locks.py) expire well before an unacked job returns.
+# Locks of long periodic tasks (common/locks.py) expire well before an unacked job returns.
 TASK_LOCK_TIMEOUT = 60 * 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

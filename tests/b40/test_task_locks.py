@@ -4,8 +4,8 @@ import threading
 
 from django.conf import settings
 
+from common.locks import single_run
 from outbox import tasks as outbox_tasks
-from outbox.locks import single_run
 from workinggroups import tasks as group_tasks
 
 

@@ -162,7 +162,7 @@ def test_the_task_run_twice_renders_once(report):
 
 
 def test_a_second_copy_waits_for_the_one_rendering(report):
-    from outbox.locks import single_run
+    from common.locks import single_run
 
     with (
         single_run(f"reports:pdfs:{report.pk}") as acquired,

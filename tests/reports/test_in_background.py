@@ -110,7 +110,7 @@ def test_a_render_that_finds_another_copy_at_work_waits_for_it(
     the edit that queued it would never reach the PDFs (the copy at work draws the old text)."""
     from contextlib import contextmanager
 
-    from outbox.locks import single_run
+    from common.locks import single_run
     from reports import tasks
 
     settings.REPORTS_RENDER_PDFS_ON_CHANGE = True

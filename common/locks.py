@@ -1,4 +1,5 @@
-"""One copy at a time of a long periodic task (RELIABILITY 19).
+"""Locks across processes: one copy at a time of a long task (RELIABILITY 19), and "once
+within a while" for work several requests may ask for at the same moment.
 
 A lock is a cache key taken with ``cache.add`` (atomic: Redis ``SET NX``), so it holds
 across worker processes and machines when the cache is Redis (``CACHE_URL`` in
@@ -36,3 +37,9 @@ def single_run(name: str, *, timeout: int | None = None) -> Iterator[bool]:
         # Release only our own lock: after an expiry another copy may hold a new one.
         if acquired and cache.get(key) == token:
             cache.delete(key)
+
+
+def once_within(name: str, seconds: int) -> bool:
+    """True for the first caller asking under ``name`` within ``seconds``; False for the
+    others until then (the first one's work is under way or done)."""
+    return cache.add(f"b40:once:{name}", True, seconds)
