@@ -9,15 +9,21 @@ data version (``members.admincache``). It is done here, at the project level, be
 admin classes live on every floor and outbox (floor 0) cannot import ``members``.
 """
 
+from functools import wraps
 from types import MethodType
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
 
 from members import admincache
 
@@ -34,7 +40,51 @@ def action_checkbox(model_admin, obj):
     )
 
 
+def history_model(model):
+    """The model django-simple-history keeps ``model``'s past versions in, if any."""
+    try:
+        return get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        return None
+
+
+def ids_checked(view):
+    """An admin view for which an id that cannot be a row's is a 404 (RELIABILITY 27).
+
+    Django's own views check the id in the URL; two libraries' do not: django-simple-history's
+    history pages pass ``/admin/members/city/abc/history/`` to the database as it is (a
+    ``ValueError``), django-otp's device pages look an unknown id up with ``get()`` (a
+    ``DoesNotExist``). Both were 500s; the id is checked by the model's own field here, and
+    a row that does not exist is a 404 for every admin view.
+    """
+    model_admin = getattr(view, "__self__", None)
+    if not isinstance(model_admin, admin.ModelAdmin):
+        return view
+    versions = history_model(model_admin.model)
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        ids = [(model_admin.model, kwargs.get("object_id", kwargs.get("pk")))]
+        if args:  # django-simple-history's version page: (object id, version id)
+            ids = list(zip([model_admin.model, versions], args, strict=False))
+        try:
+            for model, value in ids:
+                if model is not None and value is not None:
+                    model._meta.pk.to_python(unquote(value) if isinstance(value, str) else value)
+        except ValidationError as exc:
+            raise Http404 from exc
+        try:
+            return view(request, *args, **kwargs)
+        except ObjectDoesNotExist as exc:
+            raise Http404 from exc
+
+    return checked
+
+
 class SecretariatAdminSite(OTPAdminSite):
+    def admin_view(self, view, cacheable=False):
+        return super().admin_view(ids_checked(view), cacheable)
+
     def has_permission(self, request) -> bool:
         if not settings.ADMIN_REQUIRE_OTP:
             return admin.AdminSite.has_permission(self, request)
