@@ -1,14 +1,14 @@
 """Login, logout, password change and reset, in the site's style (templates/registration)."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from members.forms import OutboxPasswordResetForm
+from members.views import ThrottledPasswordResetView
 
 urlpatterns = [
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             form_class=OutboxPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
         ),
