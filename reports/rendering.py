@@ -1,6 +1,5 @@
 """One snapshot, three outputs: the HTML page, the PDF (WeasyPrint) and the CSV annex."""
 
-import csv
 import datetime
 import functools
 import hashlib
@@ -17,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import get_language
 
-from members.adminkit import _csv_safe
+from common import csv as safe_csv
 from presidency.enums import ElectionState, RoundOutcome, SummitState
 from reports import charts
 from reports.models import AnnualReport, ReportDocument
@@ -219,8 +218,8 @@ def annex_rows(figures: dict) -> list[list]:
 def render_csv(report: AnnualReport) -> str:
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 (Kırklareli, Durrës) only with a BOM
-    writer = csv.writer(out)
+    writer = safe_csv.writer(out)
     writer.writerow(["section", "item", "measure", "value"])
     for row in annex_rows(report.figures or {}):
-        writer.writerow([_csv_safe(cell) for cell in row])
+        writer.writerow(row)
     return out.getvalue()
