@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from simple_history.admin import SimpleHistoryAdmin
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
@@ -48,29 +49,34 @@ def history_model(model):
         return None
 
 
+# django-simple-history's views that pass the id in the URL to the database unchecked.
+HISTORY_VIEWS = frozenset({"history_view", "history_form_view"})
+
+
 def ids_checked(view):
     """An admin view for which an id that cannot be a row's is a 404 (RELIABILITY 27).
 
-    Django's own views check the id in the URL; two libraries' do not: django-simple-history's
-    history pages pass ``/admin/members/city/abc/history/`` to the database as it is (a
-    ``ValueError``), django-otp's device pages look an unknown id up with ``get()`` (a
-    ``DoesNotExist``). Both were 500s; the id is checked by the model's own field here, and
-    a row that does not exist is a 404 for every admin view.
+    Django's own views check the id in the URL (an id of no row: back to the index with a
+    message); two libraries' do not. django-simple-history's history pages passed
+    ``/admin/members/city/abc/history/`` to the database as it was (a ``ValueError``), so
+    their ids are checked by the model's own field first; django-otp's device pages look an
+    unknown id up with ``get()`` (a ``DoesNotExist``), which is a 404 for every admin view.
     """
     model_admin = getattr(view, "__self__", None)
     if not isinstance(model_admin, admin.ModelAdmin):
         return view
-    versions = history_model(model_admin.model)
+    history = isinstance(model_admin, SimpleHistoryAdmin) and view.__name__ in HISTORY_VIEWS
+    models = [model_admin.model, history_model(model_admin.model)] if history else []
 
     @wraps(view)
     def checked(request, *args, **kwargs):
-        ids = [(model_admin.model, kwargs.get("object_id", kwargs.get("pk")))]
-        if args:  # django-simple-history's version page: (object id, version id)
-            ids = list(zip([model_admin.model, versions], args, strict=False))
+        # The history page gets the object's id; a version's page (a regex) the object's
+        # and the version's, in that order.
+        ids = list(args) or [kwargs.get("object_id")]
         try:
-            for model, value in ids:
+            for model, value in zip(models, ids, strict=False):
                 if model is not None and value is not None:
-                    model._meta.pk.to_python(unquote(value) if isinstance(value, str) else value)
+                    model._meta.pk.to_python(unquote(value))
         except ValidationError as exc:
             raise Http404 from exc
         try:

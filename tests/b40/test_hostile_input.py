@@ -153,3 +153,14 @@ def test_a_nul_byte_in_a_stored_header_is_a_400(client, mayor, settings):
 def test_other_unusual_text_is_not_refused(client, db):
     response = client.get("/cities/", {"q": "Щ\u0301 北京 \x01"})
     assert response.status_code == 200
+
+
+def test_an_id_of_no_row_in_the_admin_is_a_404_or_django_s_redirect(secretariat_client):
+    """django-simple-history's and django-otp's pages were 500s (b40/admin_site.py)."""
+    get = secretariat_client.get
+    assert get("/admin/members/city/abc/history/").status_code == 404
+    assert get("/admin/members/city/abc/history/1/").status_code == 404
+    assert get("/admin/members/city/1/history/abc/").status_code == 404
+    assert get("/admin/otp_totp/totpdevice/999999/config/").status_code == 404
+    # Django's own change form says so on the admin's index, as ever.
+    assert get("/admin/members/city/abc/change/").status_code == 302
