@@ -22,9 +22,11 @@ def carries_nul(request: HttpRequest) -> str | None:
     """
     if NUL in request.path_info:
         return "path"
-    for key, values in request.GET.lists():
-        if NUL in key or any(NUL in value for value in values):
-            return "query string"
+    # The raw query string, not request.GET: no parsing for the pages the cache answers. A NUL
+    # decoded from it was sent as %00 or as the byte itself ("%2500" holds no "%00").
+    query = request.META.get("QUERY_STRING", "")
+    if NUL in query or "%00" in query:
+        return "query string"
     for key, value in request.META.items():
         if key.startswith("HTTP_") and isinstance(value, str) and NUL in value:
             return "header"  # a header we store (the user agent of a login attempt), a cookie

@@ -153,6 +153,7 @@ def test_a_nul_byte_in_a_stored_header_is_a_400(client, mayor, settings):
 def test_other_unusual_text_is_not_refused(client, db):
     response = client.get("/cities/", {"q": "Щ\u0301 北京 \x01"})
     assert response.status_code == 200
+    assert client.get("/cities/?q=%2500").status_code == 200  # "%00", three characters
 
 
 def test_an_id_of_no_row_in_the_admin_is_a_404_or_django_s_redirect(secretariat_client):
