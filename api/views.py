@@ -6,7 +6,6 @@ the data version (never stale); what is rendered is rate-limited per client
 (``api.throttling``). JSON only: a cached answer must not depend on the Accept header.
 """
 
-import csv
 import io
 
 from django.db.models import Prefetch
@@ -18,9 +17,9 @@ from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
 from api import serializers
+from common import csv as safe_csv
 from common.publicpages import public_page
 from members import selectors as member_selectors
-from members.adminkit import _csv_safe
 from members.enums import CityStatus
 from members.models import City
 from presidency import selectors as presidency_selectors
@@ -199,10 +198,10 @@ class AnnualReportViewSet(viewsets.ReadOnlyModelViewSet):
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 (Kırklareli, Durrës) only with a BOM
-    writer = csv.writer(out)
+    writer = safe_csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_csv_safe("" if cell is None else cell) for cell in row])
+        writer.writerow(row)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

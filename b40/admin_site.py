@@ -10,15 +10,22 @@ It is the default site (``b40.apps.B40AdminConfig``), so ``admin.site`` is this 
 everywhere.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseRedirect
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
 from two_factor.admin import AdminSiteOTPRequired
 
 
@@ -29,6 +36,9 @@ class SecretariatAdminSite(AdminSiteOTPRequired):
     # The sidebar lists every model on every page: a sixth of a change list's time, for
     # links the index page (one click on "Home") gives as well.
     enable_nav_sidebar = False
+
+    def admin_view(self, view, cacheable=False):
+        return super().admin_view(ids_checked(view), cacheable)
 
     def get_app_list(self, request, app_label=None):
         # Every page's context asks for it (for the sidebar, off above): build it only when
@@ -54,3 +64,49 @@ class SecretariatAdminSite(AdminSiteOTPRequired):
         if self.has_permission(request):
             return HttpResponseRedirect(next_url)
         return redirect_to_login(next_url, reverse("two_factor:login"))
+
+
+def history_model(model):
+    """The model django-simple-history keeps ``model``'s past versions in, if any."""
+    try:
+        return get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        return None
+
+
+# django-simple-history's views that pass the id in the URL to the database unchecked.
+HISTORY_VIEWS = frozenset({"history_view", "history_form_view"})
+
+
+def ids_checked(view):
+    """An admin view for which an id that cannot be a row's is a 404 (RELIABILITY 27).
+
+    Django's own views check the id in the URL (an id of no row: back to the index with a
+    message); two libraries' do not. django-simple-history's history pages passed
+    ``/admin/members/city/abc/history/`` to the database as it was (a ``ValueError``), so
+    their ids are checked by the model's own field first; django-otp's device pages look an
+    unknown id up with ``get()`` (a ``DoesNotExist``), which is a 404 for every admin view.
+    """
+    model_admin = getattr(view, "__self__", None)
+    if not isinstance(model_admin, admin.ModelAdmin):
+        return view
+    history = isinstance(model_admin, SimpleHistoryAdmin) and view.__name__ in HISTORY_VIEWS
+    models = [model_admin.model, history_model(model_admin.model)] if history else []
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        # The history page gets the object's id; a version's page (a regex) the object's
+        # and the version's, in that order.
+        ids = list(args) or [kwargs.get("object_id")]
+        try:
+            for model, value in zip(models, ids, strict=False):
+                if model is not None and value is not None:
+                    model._meta.pk.to_python(unquote(value))
+        except ValidationError as exc:
+            raise Http404 from exc
+        try:
+            return view(request, *args, **kwargs)
+        except ObjectDoesNotExist as exc:
+            raise Http404 from exc
+
+    return checked

@@ -1,13 +1,13 @@
 """Small pieces every app's admin reuses."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from common import csv as safe_csv
 
 
 @admin.action(description=_("Export the selected rows as CSV"), permissions=["view"])
@@ -21,7 +21,7 @@ def export_as_csv(modeladmin, request, queryset) -> HttpResponse:
         f'attachment; filename="{slugify(meta.verbose_name_plural)}-{stamp}.csv"'
     )
     response.write("\ufeff")  # Excel opens UTF-8 (Kırklareli, Durrës) only with a BOM
-    writer = csv.writer(response)
+    writer = safe_csv.writer(response)
     headers = []
     for name in fields:
         attr = getattr(modeladmin, name, None)
@@ -42,17 +42,9 @@ def export_as_csv(modeladmin, request, queryset) -> HttpResponse:
             else:
                 display = getattr(obj, f"get_{name}_display", None)
                 value = display() if display else getattr(obj, name, "")
-            row.append(_csv_safe(value))
+            row.append(value)
         writer.writerow(row)
     return response
-
-
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in exported cells."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def in_languages(*names: str) -> list[str]:

@@ -55,9 +55,11 @@ class Country(models.Model):
 class City(models.Model):
     name = models.CharField(_("name"), max_length=100, help_text=_("With its own diacritics."))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    search_name = models.CharField(
+    # Text, not a varchar(100): a name of 100 characters can fold to far more ("Щ" is
+    # "shch", a Chinese character a syllable and a space). It stays within what an index
+    # entry holds: unidecode writes at most 13 letters for one character, 1,300 in all.
+    search_name = models.TextField(
         _("search name"),
-        max_length=100,
         editable=False,
         db_index=True,
         help_text=_("The name without diacritics, lower-cased, for search."),

@@ -4,11 +4,11 @@ The staff login (the admin's front door) sits under ``staff/``, in the ``two_fac
 namespace that django-two-factor-auth's views reverse.
 """
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from members import views
 from members.forms import OutboxPasswordResetForm
+from members.views import ThrottledPasswordResetView
 
 staff_login = (
     [
@@ -24,7 +24,7 @@ urlpatterns = [
     path("staff/", include(staff_login)),
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             form_class=OutboxPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
         ),

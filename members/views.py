@@ -1,4 +1,5 @@
-"""The staff login: the password, then the code on its own page (django-two-factor-auth).
+"""Account pages of ours: the throttled password reset (RELIABILITY 28), and the staff
+login: the password, then the code on its own page (django-two-factor-auth).
 
 The admin's login redirects here (``b40/admin_site.py``). A staff member with no device
 yet (the first login, or after ``enrol_totp --reset``) scans a QR code and confirms it
@@ -13,18 +14,22 @@ from binascii import unhexlify
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_otp.decorators import otp_required
+from django_ratelimit.core import is_ratelimited
 from two_factor.forms import MethodForm
 from two_factor.utils import default_device, get_otpauth_url, totp_digits
 from two_factor.views import LoginView, QRGeneratorView, SetupView
 
+from members.client_ip import ratelimit_key
 from members.forms import StaffCodeForm, StaffEnrolForm
 from members.otp import replace_backup_codes
 
@@ -144,3 +149,50 @@ class EnrolmentCompleteView(TemplateView):
             "next_url": safe_next(self.request, session.pop(NEXT_AFTER_ENROLMENT, None))
             or reverse("admin:index"),
         }
+
+
+def reset_rate_per_client(group: str, request: HttpRequest) -> str:
+    return settings.PASSWORD_RESET_RATE_PER_CLIENT
+
+
+def reset_rate_per_address(group: str, request: HttpRequest) -> str:
+    return settings.PASSWORD_RESET_RATE_PER_ADDRESS
+
+
+def address_key(group: str, request: HttpRequest) -> str:
+    """The address asked for, as the form looks it up (case-insensitively)."""
+    return request.POST.get("email", "").strip().lower()
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form with two limits (RELIABILITY 28).
+
+    Per client address: a client that asks too often gets the 429 page, whatever it asks
+    for. Per e-mail address: past the limit the answer is the same page as ever, but no mail
+    is written, so nobody can fill a mailbox with resets. Both count unknown addresses as
+    known ones, and the answer never says whether an address has an account.
+    """
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if is_ratelimited(
+            request,
+            group="members.password-reset.client",
+            key=ratelimit_key,
+            rate=reset_rate_per_client,
+            method="POST",
+            increment=True,
+        ):
+            return render(request, "429.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form) -> HttpResponse:
+        if is_ratelimited(
+            self.request,
+            group="members.password-reset.address",
+            key=address_key,
+            rate=reset_rate_per_address,
+            method="POST",
+            increment=True,
+        ):
+            return HttpResponseRedirect(self.get_success_url())  # as if sent, and nothing sent
+        return super().form_valid(form)

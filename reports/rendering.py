@@ -1,6 +1,5 @@
 """One snapshot, three outputs: the HTML page, the PDF (WeasyPrint) and the CSV annex."""
 
-import csv
 import datetime
 import functools
 import hashlib
@@ -18,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from members.adminkit import _csv_safe
+from common import csv as safe_csv
 from members.countries import COUNTRY_NAMES
 from presidency.enums import ElectionState, RoundOutcome, SummitState
 from presidency.maps import MapCity
@@ -266,8 +265,8 @@ def annex_rows(figures: dict) -> list[list]:
 def render_csv(report: AnnualReport) -> str:
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 (Kırklareli, Durrës) only with a BOM
-    writer = csv.writer(out)
+    writer = safe_csv.writer(out)
     writer.writerow(["section", "item", "measure", "value"])
     for row in annex_rows(report.figures or {}):
-        writer.writerow([_csv_safe(cell) for cell in row])
+        writer.writerow(row)
     return out.getvalue()

@@ -39,7 +39,8 @@ class Application(models.Model):
     )
     city_name = models.CharField(_("city"), max_length=100)
     # Looked up only among the open applications: the partial unique index below serves it.
-    search_name = models.CharField(_("search name"), max_length=100, editable=False)
+    # Text: a name can fold to more than its 100 characters (members.models.City's).
+    search_name = models.TextField(_("search name"), editable=False)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="applications", verbose_name=_("country")
     )

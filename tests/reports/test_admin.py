@@ -105,7 +105,7 @@ def test_previews_of_a_draft_and_publishing(
     pdf = admin_client.get(reverse("admin:reports_annualreport_preview_pdf", args=[report.pk]))
     assert pdf.content.startswith(b"%PDF")
     annex = admin_client.get(reverse("admin:reports_annualreport_preview_csv", args=[report.pk]))
-    assert b"section,item,measure,value" in annex.content
+    assert b'"section","item","measure","value"' in annex.content
     admin_client.post(reverse(CHANGELIST), {"action": "publish", "_selected_action": [report.pk]})
     report.refresh_from_db()
     assert report.published is True
