@@ -10,8 +10,14 @@ Which pages are public is said by the ``public_page`` decorator on the view; the
 ``process_view`` and stores them after the view, so every other middleware (language,
 CSRF, CSP, X-Frame-Options) still does its work on each answer. Only what is the same for
 everyone is stored: a GET without a session or messages cookie, answered 200 with no cookie,
-no CSRF token, no message and no session change. Answers carry an ETag (304 when it
-matches) and are compressed once, when stored.
+no message and no session change. Answers carry an ETag (304 when it matches) and are
+compressed once, when stored.
+
+A form page is kept too when its view says which hidden inputs are per visitor
+(``@public_page(fresh_inputs={"name": factory})``): they and the CSRF token are stored as
+holes and filled in for each visitor (``get_token``: the cookie follows as usual). Such a
+page is never compressed (a secret in a compressed page is open to BREACH) nor kept by a
+browser or proxy.
 
 The version must live in a cache every process shares (Redis: ``CACHE_URL``); with a
 per-process memory cache, pages are kept only where ``PUBLIC_CACHE_SECONDS`` allows it.
@@ -31,7 +37,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.middleware.csrf import get_token
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.html import escape
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
@@ -81,17 +94,32 @@ def current_version() -> str:
     return version
 
 
-def public_page(view: Callable) -> Callable:
+def public_page(view: Callable | None = None, *, fresh_inputs: dict | None = None):
     """Mark a view (a function or a class-based view) as the same for every anonymous
-    visitor: ``PublicPageMiddleware`` may answer it from the cache."""
-    view.public_page = True
-    return view
+    visitor: ``PublicPageMiddleware`` may answer it from the cache. ``fresh_inputs`` maps
+    the names of hidden inputs that differ per visitor to the function giving a new value."""
+
+    def mark(view: Callable) -> Callable:
+        view.public_page = fresh_inputs or {}
+        return view
+
+    return mark(view) if view is not None else mark
 
 
-def is_public(view_func: Callable) -> bool:
+def fresh_inputs_of(view_func: Callable) -> dict | None:
+    """The view's per-visitor inputs (``{}`` if none), or None if it is no public page."""
     # A class-based view's function names its class: Django's ``view_class``, DRF's ``cls``.
     view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
-    return getattr(view_func, "public_page", False) or getattr(view_class, "public_page", False)
+    marked = getattr(view_func, "public_page", getattr(view_class, "public_page", None))
+    return None if marked is None else marked
+
+
+def _input(name: str) -> re.Pattern:
+    return re.compile(rb'(name="' + re.escape(name.encode()) + rb'" value=")[^"]*(")')
+
+
+def _hole(name: str) -> bytes:
+    return f"\x00b40-hole:{name}\x00".encode()  # a template never writes a NUL
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -120,26 +148,34 @@ class PublicPageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         miss = getattr(request, "public_page_miss", None)
-        if miss is not None and self._same_for_everyone(request, response):
-            entry = self._entry(response, version=miss[1])
-            cache.set(miss[0], entry, timeout=settings.PUBLIC_CACHE_SECONDS)
-            return self._answer(request, entry)
-        return response
+        if miss is None or not self._same_for_everyone(request, response):
+            return response
+        key, version, fresh = miss
+        content = response.content
+        if fresh:
+            for name in ("csrfmiddlewaretoken", *fresh):
+                content = _input(name).sub(rb"\1" + _hole(name) + rb"\2", content)
+        elif b"csrfmiddlewaretoken" in content:
+            return response  # a form whose view did not say what is per visitor
+        entry = self._entry(response, content, version=version, holes=bool(fresh))
+        cache.set(key, entry, timeout=settings.PUBLIC_CACHE_SECONDS)
+        return self._answer(request, entry, fresh)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if settings.PUBLIC_CACHE_SECONDS <= 0 or not _anonymous(request):
             return None
-        if not is_public(view_func):
+        fresh = fresh_inputs_of(view_func)
+        if fresh is None:
             return None
         key = _key(request)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or current_version()
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
-            return self._answer(request, entry)
+            return self._answer(request, entry, fresh)
         # The version read before the view reads the rows: a write meanwhile makes the
         # page stored under it out of date at once.
-        request.public_page_miss = (key, version)
+        request.public_page_miss = (key, version, fresh)
         return None
 
     @staticmethod
@@ -150,17 +186,18 @@ class PublicPageMiddleware:
             and not response.streaming
             and not response.cookies
             and not response.has_header("Content-Encoding")
-            and b"csrfmiddlewaretoken" not in response.content
             and not len(messages.get_messages(request))
             and not (session is not None and session.modified)
         )
 
     @staticmethod
-    def _entry(response: HttpResponse, *, version: str) -> dict:
-        content = response.content
-        compressed = compress_string(content) if len(content) >= GZIP_MIN_BYTES else None
+    def _entry(response: HttpResponse, content: bytes, *, version: str, holes: bool) -> dict:
+        compressed = None
+        if not holes and len(content) >= GZIP_MIN_BYTES:
+            compressed = compress_string(content)
         return {
             "version": version,
+            "holes": holes,
             "content": content,
             "gzip": compressed if compressed and len(compressed) < len(content) else None,
             "etag": hashlib.md5(content, usedforsecurity=False).hexdigest(),
@@ -168,7 +205,19 @@ class PublicPageMiddleware:
         }
 
     @staticmethod
-    def _answer(request: HttpRequest, entry: dict) -> HttpResponse:
+    def _answer(request: HttpRequest, entry: dict, fresh: dict) -> HttpResponse:
+        if entry["holes"]:
+            content = entry["content"].replace(
+                _hole("csrfmiddlewaretoken"), get_token(request).encode()
+            )
+            for name, make in fresh.items():
+                content = content.replace(_hole(name), escape(make()).encode())
+            response = HttpResponse(content)
+            for name, value in entry["headers"]:
+                response[name] = value
+            add_never_cache_headers(response)  # this visitor's own tokens: nobody keeps it
+            patch_vary_headers(response, ("Cookie",))
+            return response
         gzip = entry["gzip"] is not None and ACCEPTS_GZIP.search(
             request.headers.get("Accept-Encoding", "")
         )

@@ -11,8 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
+from common.publicpages import public_page
 from members.client_ip import ratelimit_key
-from secretariat.forms.applications import ApplicationForm, WithdrawForm
+from secretariat.forms.applications import ApplicationForm, WithdrawForm, new_form_token
 from secretariat.models.applications import Application
 from secretariat.selectors import applications as selectors
 from secretariat.services import applications as services
@@ -34,6 +35,7 @@ def too_many_requests(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "429.html", status=429)
 
 
+@public_page(fresh_inputs={"form_token": new_form_token})
 class ApplicationCreateView(FormView):
     template_name = "secretariat/application_form.html"
     form_class = ApplicationForm
