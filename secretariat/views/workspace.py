@@ -82,7 +82,7 @@ def city_follow_ups_context(city: City) -> dict:
 # --- the city dashboard ---------------------------------------------------------------
 
 
-DASHBOARD_RECOMMENDATIONS = 20
+DASHBOARD_RECOMMENDATIONS = 5  # each with its follow-up form; the rest on their list
 
 
 def dashboard_context(request, city: City) -> dict:
