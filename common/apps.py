@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
     name = "common"
     verbose_name = _("Infrastructure")
+
+    def ready(self) -> None:
+        from common.collation import register_sqlite_collations
+
+        # SQLite learns the collations PostgreSQL has built in (common/collation.py).
+        connection_created.connect(register_sqlite_collations, dispatch_uid="common-collations")
