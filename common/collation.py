@@ -8,9 +8,10 @@ on both databases, and a paginated list stays paginated in SQL.
 The Python order is a small approximation of ICU's, enough for place and country names:
 letters compare without their accents (Unidecode), except where the language has a letter
 of its own (Turkish ç, ğ, ı, ö, ş, ü come right after c, g, h, o, s, u); Cyrillic keeps
-its own order (Unicode's order of the Bulgarian letters is the alphabet's); ties are broken
-by the accents, then by case. PyICU would be exact, but it has no wheel on PyPI and would
-need a compiler and libicu-dev on every machine that runs ``make run``.
+its own order (Unicode's order of the Bulgarian letters is the alphabet's), after Latin
+except in Bulgarian; ties are broken by the accents, then by case (tests/common checks it
+against PostgreSQL's ICU). PyICU would be exact, but it has no wheel on PyPI and would need
+a compiler and libicu-dev on every machine that runs ``make run``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def collated(field: str | Expression, language: str | None = None) -> Collate:
 def sort_key(value: str, collation: str = DEFAULT_COLLATION) -> tuple[str, str, str]:
     """A key that orders strings as the ICU ``collation`` does, near enough for names."""
     turkish = collation.startswith("tr")
+    bulgarian = collation.startswith("bg")
     letters = []
     for char in value:
         if turkish:
@@ -54,6 +56,10 @@ def sort_key(value: str, collation: str = DEFAULT_COLLATION) -> tuple[str, str, 
         lower = char.lower()
         if turkish and lower in _TURKISH:
             letters.append(_TURKISH[lower])
+        elif bulgarian and "а" <= lower <= "я":
+            # Bulgarian puts Cyrillic before Latin: а…я go where "A"…"`" sort, after the
+            # digits and before the (lower-case) Latin letters.
+            letters.append(chr(ord("A") + ord(lower) - ord("а")))
         elif "\u0400" <= lower <= "\u04ff":
             letters.append(lower)
         else:
