@@ -41,3 +41,11 @@ def test_time_elements_give_at_most_whole_seconds(client, db):
     html = client.get(reverse("secretariat:news-list")).content.decode()
     stamps = re.findall(r'<time datetime="([^"]+)"', html)
     assert stamps == [timezone.localtime(sent).replace(microsecond=0).isoformat()]
+
+
+def test_date_inputs_carry_iso_dates_in_every_language(mayor_client):
+    """<input type="date"> takes 2026-12-04 only; Turkish wrote 04/12/2026 (a blank picker)."""
+    mayor_client.cookies["django_language"] = "tr"
+    html = mayor_client.get(reverse("secretariat:person-add")).content.decode()
+    value = re.search(r'<input type="date" name="started_on" value="([^"]+)"', html).group(1)
+    assert value == timezone.localdate().isoformat()
