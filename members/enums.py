@@ -25,3 +25,11 @@ class CityRole(models.TextChoices):
 
     MAYOR = "mayor", pgettext_lazy("user role", "Mayor")
     DELEGATE = "delegate", pgettext_lazy("user role", "City delegate")
+
+
+# The role inside a sentence ("… as its mayor."): a label starts with a capital, a word in
+# the middle of a Bulgarian or English sentence does not.
+CITY_ROLE_IN_SENTENCE = {
+    CityRole.MAYOR: pgettext_lazy("user role, inside a sentence", "mayor"),
+    CityRole.DELEGATE: pgettext_lazy("user role, inside a sentence", "city delegate"),
+}

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.countries import COUNTRY_NAMES
-from members.enums import CityRole, CityStatus, FoundingSignatory, PersonRole
+from members.enums import (
+    CITY_ROLE_IN_SENTENCE,
+    CityRole,
+    CityStatus,
+    FoundingSignatory,
+    PersonRole,
+)
 from members.text import fold
 from members.validators import (
     COORDINATES_CONSTRAINT_MESSAGE,
@@ -231,6 +237,11 @@ class User(AbstractUser):
                 violation_error_message=_("A city user needs both a city and a role."),
             ),
         ]
+
+    @property
+    def city_role_in_sentence(self) -> str:
+        """The role as a word inside a sentence ("as its mayor"), not a capitalised label."""
+        return str(CITY_ROLE_IN_SENTENCE.get(self.city_role, self.get_city_role_display()))
 
     @property
     def is_mayor(self) -> bool:

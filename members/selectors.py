@@ -2,8 +2,10 @@
 
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, F, Prefetch, QuerySet, Value, When
 
+from common.collation import collated
+from members.countries import COUNTRY_NAMES
 from members.enums import CityStatus, PersonRole
 from members.models import City, Country, Person
 from members.text import fold
@@ -20,9 +22,23 @@ def search_cities(query: str, queryset: QuerySet[City] | None = None) -> QuerySe
     return qs.filter(search_name__contains=folded) if folded else qs
 
 
+def country_local_name(prefix: str = "") -> Case:
+    """The country's name in the active language (members/countries.py) as SQL, to sort by."""
+    return Case(
+        *(
+            When(**{f"{prefix}code": code}, then=Value(str(name)))
+            for code, name in COUNTRY_NAMES.items()
+        ),
+        default=F(f"{prefix}name"),
+    )
+
+
 def cities_for_list(query: str = "") -> QuerySet[City]:
-    """Active member cities (found by ``query``) in the member list's order: country, name."""
-    return search_cities(query, active_cities()).order_by("country__name", "name")
+    """Active member cities (found by ``query``) in the member list's order: country, name,
+    each as the reader's language sorts them ("Çanakkale" before "Edirne")."""
+    return search_cities(query, active_cities()).order_by(
+        collated(country_local_name("country__")), collated("name"), "pk"
+    )
 
 
 def group_by_country(cities) -> list[tuple[Country, list[City]]]:

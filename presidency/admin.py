@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LabelledRelatedFilter, LeanListAdmin
@@ -95,7 +96,11 @@ class DelegationAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             queryset,
             lambda d: services.set_delegation_presence(delegation=d, present=True, by=request.user),
-            _("%(n)s marked present."),
+            ngettext_lazy(
+                "%(n)d delegation recorded as present.",
+                "%(n)d delegations recorded as present.",
+                "n",
+            ),
         )
 
     @admin.action(description=_("Record the selected delegations as absent"))
@@ -107,7 +112,11 @@ class DelegationAdmin(LeanListAdmin, SimpleHistoryAdmin):
             lambda d: services.set_delegation_presence(
                 delegation=d, present=False, by=request.user
             ),
-            _("%(n)s marked absent."),
+            ngettext_lazy(
+                "%(n)d delegation recorded as absent.",
+                "%(n)d delegations recorded as absent.",
+                "n",
+            ),
         )
 
 
@@ -182,7 +191,11 @@ class CandidacyAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             queryset,
             lambda obj: services.accept_proposal(candidacy=obj, by=request.user),
-            _("%(n)s accepted."),
+            ngettext_lazy(
+                "%(n)d proposal accepted for its city.",
+                "%(n)d proposals accepted for their cities.",
+                "n",
+            ),
         )
 
     @admin.action(description=_("Withdraw the selected candidacies"))
@@ -192,7 +205,7 @@ class CandidacyAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             queryset,
             lambda obj: services.withdraw_candidacy(candidacy=obj, by=request.user),
-            _("%(n)s withdrawn."),
+            ngettext_lazy("%(n)d candidacy withdrawn.", "%(n)d candidacies withdrawn.", "n"),
         )
 
 
@@ -250,7 +263,11 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             queryset,
             lambda obj: services.open_candidacy(election=obj, by=request.user),
-            _("%(n)s opened."),
+            ngettext_lazy(
+                "The candidacy period is open for %(n)d election.",
+                "The candidacy period is open for %(n)d elections.",
+                "n",
+            ),
         )
 
     @admin.action(description=_("Close the candidacy period"))
@@ -260,7 +277,11 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             queryset,
             lambda obj: services.close_candidacy(election=obj, by=request.user),
-            _("%(n)s closed."),
+            ngettext_lazy(
+                "The candidacy period is closed for %(n)d election.",
+                "The candidacy period is closed for %(n)d elections.",
+                "n",
+            ),
         )
 
     @admin.action(description=_("Open the next round (freezes the electorate)"))
@@ -270,7 +291,11 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             queryset,
             lambda obj: services.open_round(election=obj, by=request.user),
-            _("%(n)s round(s) opened."),
+            ngettext_lazy(
+                "%(n)d new round opened; its electorate is frozen.",
+                "%(n)d new rounds opened; their electorates are frozen.",
+                "n",
+            ),
         )
 
     @admin.action(description=_("Close the open round and count it"))
@@ -281,7 +306,9 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             rounds,
             lambda obj: services.close_round(round=obj, by=request.user),
-            _("%(n)s round(s) closed and counted."),
+            ngettext_lazy(
+                "%(n)d round closed and counted.", "%(n)d rounds closed and counted.", "n"
+            ),
         )
 
     @admin.action(description=_("Draw the lot for a tie"))
@@ -292,7 +319,9 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             rounds,
             lambda obj: services.draw_lot(round=obj, by=request.user),
-            _("%(n)s lot(s) drawn."),
+            ngettext_lazy(
+                "The lot was drawn for %(n)d tie.", "The lot was drawn for %(n)d ties.", "n"
+            ),
         )
 
     @admin.action(description=_("Close the election: mandate and next summit (S5, S6)"))
@@ -302,7 +331,11 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
             request,
             queryset,
             lambda obj: services.close_election(election=obj, by=request.user),
-            _("%(n)s election(s) closed."),
+            ngettext_lazy(
+                "%(n)d election closed: its mandate and next summit are recorded.",
+                "%(n)d elections closed: their mandates and next summits are recorded.",
+                "n",
+            ),
         )
 
 

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LeanListAdmin
@@ -50,28 +50,25 @@ def _errors(exc: Exception) -> str:
     return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
-def form_action(modeladmin, request, queryset, *, form_class, title, initial=None, apply):
+def form_action(modeladmin, request, queryset, *, form_class, title, done, initial=None, apply):
     """An admin action that asks for a few fields first (a reason, a date) on its own page.
 
-    ``apply(obj, cleaned_data)`` calls the service for each selected object.
+    ``apply(obj, cleaned_data)`` calls the service for each selected object; ``done`` says
+    what happened, with ``%(n)d`` the number of objects (an ``ngettext_lazy(…, "n")``).
     """
     if "apply" in request.POST:
         form = form_class(request.POST)
         if form.is_valid():
-            done = 0
+            count = 0
             for obj in queryset:
                 try:
                     apply(obj, form.cleaned_data)
                 except (ValidationError, PermissionDenied) as exc:
                     modeladmin.message_user(request, f"{obj}: {_errors(exc)}", messages.ERROR)
                 else:
-                    done += 1
-            if done:
-                modeladmin.message_user(
-                    request,
-                    ngettext("%(n)d done.", "%(n)d done.", done) % {"n": done},
-                    messages.SUCCESS,
-                )
+                    count += 1
+            if count:
+                modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
             return None
     else:
         form = form_class(initial=initial or {})
@@ -188,6 +185,11 @@ class WorkingGroupAdmin(
             queryset,
             form_class=ReasonForm,
             title=_("Refuse the proposed working groups"),
+            done=ngettext_lazy(
+                "The secretariat refused %(n)d proposed group.",
+                "The secretariat refused %(n)d proposed groups.",
+                "n",
+            ),
             apply=lambda group, data: services.refuse_group(
                 group=group, by=request.user, key=ApprovalKey.SECRETARIAT, reason=data["reason"]
             ),
@@ -267,6 +269,11 @@ class ExtraSessionRequestAdmin(LeanListAdmin, SimpleHistoryAdmin):
             queryset,
             form_class=ConveneForm,
             title=_("Convene the extra session"),
+            done=ngettext_lazy(
+                "The extra session is convened: the meeting is in the group's calendar.",
+                "%(n)d extra sessions are convened: the meetings are in the groups' calendars.",
+                "n",
+            ),
             initial={"starts_at": first.proposed_start, "agenda": first.reason},
             apply=lambda req, data: services.convene_extra_session(
                 request=req,
@@ -286,6 +293,11 @@ class ExtraSessionRequestAdmin(LeanListAdmin, SimpleHistoryAdmin):
             queryset,
             form_class=ReasonForm,
             title=_("Decline the extra session requests"),
+            done=ngettext_lazy(
+                "%(n)d request for an extra session declined; the city is told why.",
+                "%(n)d requests for an extra session declined; the cities are told why.",
+                "n",
+            ),
             apply=lambda req, data: services.decline_extra_session(
                 request=req, by=request.user, reason=data["reason"]
             ),

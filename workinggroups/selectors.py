@@ -109,6 +109,15 @@ def past_meetings(group: WorkingGroup, now: datetime.datetime | None = None):
     return _meetings(group).filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
 
 
+def coming_meetings(now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    """Meetings of the public groups not yet over, the soonest first."""
+    return (
+        Meeting.objects.select_related("group")
+        .filter(ends_at__gte=now or timezone.now(), group__state__in=PUBLIC_STATES)
+        .order_by("starts_at", "pk")
+    )
+
+
 def feed_meetings(group: WorkingGroup | None = None) -> QuerySet[Meeting]:
     """Meetings for a calendar feed: a year back and everything ahead."""
     since = timezone.now() - datetime.timedelta(days=366)

@@ -302,9 +302,10 @@ class WithdrawForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_id = "withdraw-form"
-        self.helper.add_input(
-            Submit("withdraw", _("Withdraw the application"), css_class="btn-outline-danger")
-        )
+        withdraw = Submit("withdraw", _("Withdraw the application"))
+        # Only the danger style: Submit's own "btn-primary" under it gave red text on blue.
+        withdraw.field_classes = "btn btn-outline-danger"
+        self.helper.add_input(withdraw)
 
 
 class ApplicationAdminForm(forms.ModelForm):
@@ -313,7 +314,7 @@ class ApplicationAdminForm(forms.ModelForm):
     ``state`` itself is read-only; a move goes through transition_application.
     """
 
-    website = forms.URLField(label=_("the city's website"), max_length=200, assume_scheme="https")
+    website = forms.URLField(label=_("The city's website"), max_length=200, assume_scheme="https")
     next_state = forms.ChoiceField(label=_("Move the application to"), required=False)
     transition_summit = forms.ModelChoiceField(
         label=_("Summit"),

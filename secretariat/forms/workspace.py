@@ -54,7 +54,7 @@ class ContactAddForm(forms.ModelForm):
     started_on = forms.DateField(
         label=_("Since"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # HTML wants ISO
     )
 
     class Meta:
@@ -66,7 +66,7 @@ class EndPersonForm(forms.Form):
     ended_on = forms.DateField(
         label=_("Serves the city until"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # HTML wants ISO
     )
 
     def __init__(self, *args, person: Person, **kwargs):

@@ -15,6 +15,7 @@ from members import selectors as member_selectors
 from members.models import City
 from members.roles import is_secretariat
 from presidency import selectors as presidency_selectors
+from secretariat.selectors import home as home_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
 
@@ -49,10 +50,7 @@ class HomeView(TemplateView):
     template_name = "secretariat/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["numbers"] = member_selectors.network_numbers()
-        context["mandate"] = presidency_selectors.current_mandate()
-        return context
+        return {**super().get_context_data(**kwargs), **home_selectors.home_page()}
 
 
 @public_page

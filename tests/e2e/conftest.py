@@ -20,6 +20,14 @@ DATA_MIGRATIONS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A desktop wide enough for the full menu: below 1400 px it folds behind a toggle
+    (issue 18), and these journeys click its links. test_accessibility.py checks 1280,
+    1440 and 390 px itself."""
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 900}}
+
+
 @pytest.fixture
 def founding_data(transactional_db):
     from members.models import City

@@ -48,7 +48,9 @@ def test_mayor_requests_and_secretariat_convenes_an_extra_session(site, page):
     )
     page.get_by_label("Online link").fill("https://meet.example/floods")
     page.get_by_role("button", name="Convene the extra session").click()
-    expect(page.get_by_text("1 done.")).to_be_visible()
+    expect(
+        page.get_by_text("The extra session is convened: the meeting is in the group's calendar.")
+    ).to_be_visible()
 
     # It appears on the group's public page and in its calendar feed.
     page.goto(site + "/working-groups/local-climate-action/")

@@ -31,4 +31,4 @@ def test_mayor_logs_in_and_lands_on_their_city(site, page, mayor):
 
     login(page, site, "mayor.tirana", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Tirana")
-    expect(page.get_by_text("You act for this city as its Mayor.")).to_be_visible()
+    expect(page.get_by_text("You act for this city as its mayor.")).to_be_visible()

@@ -23,8 +23,10 @@ def act(client, model: str, action: str, pks) -> str:
 
 def test_election_runs_from_the_admin(election, secretariat_client, staff):
     services.submit_candidacy(election=election, city=city("split"), by=staff)
-    act(secretariat_client, "election", "close_candidacy", [election.pk])
-    act(secretariat_client, "election", "open_round", [election.pk])
+    html = act(secretariat_client, "election", "close_candidacy", [election.pk])
+    assert "The candidacy period is closed for 1 election." in html  # not "1 closed."
+    html = act(secretariat_client, "election", "open_round", [election.pk])
+    assert "1 new round opened; its electorate is frozen." in html
     round_ = Round.objects.get()
     vote(round_, {"kotor": round_.candidates.get()}, by=staff)
     act(secretariat_client, "election", "close_round", [election.pk])

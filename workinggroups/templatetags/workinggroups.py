@@ -5,6 +5,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from common.templatetags.isotime import isotime
 from workinggroups.selectors import NETWORK_TIMEZONE
 
 register = template.Library()
@@ -21,7 +22,7 @@ def meeting_times(meeting, viewer_tz=None):
     istanbul = zoneinfo.ZoneInfo(NETWORK_TIMEZONE)
     when = format_html(
         '<time datetime="{}"{}>{}</time> <span class="text-body-secondary">({})</span>',
-        meeting.starts_at.isoformat(),
+        isotime(meeting.starts_at),
         # The browser adds the visitor's own time only when the server does not know it.
         "" if viewer_tz is not None else " data-meeting-start",  # escaping leaves it as is
         _fmt(meeting.starts_at, istanbul),
