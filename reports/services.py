@@ -11,8 +11,8 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common import background
 from common.locks import once_within
+from common.tasks import publish
 from members.models import User
 from members.roles import is_secretariat
 from presidency.models import Mandate
@@ -44,12 +44,8 @@ def enqueue(*, report_id: int) -> bool:
     for it); False (the row stays queued) when the broker is down."""
     from reports.tasks import build_annual_report
 
-    try:
-        background.delay(build_annual_report, report_id=report_id)
-    except Exception:  # broker down: the row stays queued; "generate now" or the sweep retries
-        logger.warning("reports: could not enqueue report %s", report_id, exc_info=True)
-        return False
-    return True
+    # broker down: the row stays queued; "generate now" or the sweep retries
+    return publish(build_annual_report, in_background=True, report_id=report_id)
 
 
 @transaction.atomic
@@ -225,12 +221,8 @@ def enqueue_pdfs(*, report_id: int, force: bool = False) -> bool:
     they render in a thread: the save that queued them does not wait for three renders."""
     from reports.tasks import render_report_pdfs
 
-    try:
-        background.delay(render_report_pdfs, report_id=report_id, force=force)
-    except Exception:  # broker down: the request still succeeds (RELIABILITY 21)
-        logger.warning("reports: could not enqueue the PDFs of report %s", report_id, exc_info=True)
-        return False
-    return True
+    # broker down: the request still succeeds (RELIABILITY 21)
+    return publish(render_report_pdfs, in_background=True, report_id=report_id, force=force)
 
 
 def schedule_pdfs(*, report_id: int, force: bool = False) -> None:

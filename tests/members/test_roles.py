@@ -158,7 +158,7 @@ def seen_by(client, content) -> dict:
         "lodging link": lodging in summit_page,
         "minutes": "SECRET-MINUTES" in group_page,
         "meeting link": "https://meet.example/next" in group_page,
-        "desk link": "Secretariat desk" in summit_page,
+        "desk link": f'href="{reverse("admin:index")}"' in summit_page,
         "desk": admin_index.status_code == 200 and "desk-module" in admin_index.content.decode(),
     }
 

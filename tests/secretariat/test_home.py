@@ -58,7 +58,7 @@ def test_home_queries_do_not_grow_with_meetings_and_news(
     SummitFactory(year=2027)
     MeetingFactory()
     news("One")
-    with django_assert_num_queries(5) as few:  # numbers, mandate, summit, meetings, news
+    with django_assert_num_queries(7) as few:  # numbers, mandate, summit, meetings, news, map
         client.get(reverse("secretariat:home"))
     for n in range(6):
         MeetingFactory(group__name=f"Group {n} (test)")
