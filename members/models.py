@@ -74,6 +74,13 @@ class City(models.Model):
         default=CityStatus.ACTIVE,
         db_index=True,
     )
+    left_on = models.DateField(
+        _("left the network on"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the withdrawal; cleared when the city is admitted again."),
+    )
+    withdrawal_reason = models.TextField(_("reason for leaving"), blank=True)
     website = models.URLField(_("website"), blank=True)
     population = models.PositiveIntegerField(
         _("population"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -96,6 +103,16 @@ class City(models.Model):
                 name="members_city_founding_signatory",
                 violation_error_message=_(
                     "A founding city says who signed for it; other cities say nothing."
+                ),
+            ),
+            # A withdrawal is dated and reasoned (members.services.withdraw_city).
+            models.CheckConstraint(
+                condition=Q(status=CityStatus.ACTIVE, left_on__isnull=True, withdrawal_reason="")
+                | Q(status=CityStatus.WITHDRAWN, left_on__isnull=False) & ~Q(withdrawal_reason=""),
+                name="members_city_withdrawal_dated",
+                violation_error_message=_(
+                    "A city that left the network has the date and the reason it left; "
+                    "a member city has neither."
                 ),
             ),
         ]
@@ -203,4 +220,6 @@ class User(AbstractUser):
 
     @property
     def acts_for_city(self) -> bool:
-        return self.city_id is not None and self.is_active
+        # A city that left the network (members.services.withdraw_city) has no one acting
+        # for it; its accounts stay, with their history.
+        return self.city_id is not None and self.is_active and self.city.is_active

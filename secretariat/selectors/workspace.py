@@ -28,7 +28,8 @@ from secretariat.models.workspace import (
     Recommendation,
     RosterMember,
 )
-from workinggroups.models import WorkingGroup
+from workinggroups.enums import RequestState
+from workinggroups.models import ExtraSessionRequest, WorkingGroup
 from workinggroups.selectors import overdue_groups
 
 # --- the roster (T2) ------------------------------------------------------------------
@@ -47,9 +48,17 @@ def active_roster(today: datetime.date | None = None) -> QuerySet[RosterMember]:
 
 def roster_problems(today: datetime.date | None = None) -> list[tuple[str, str]]:
     """What the active roster lacks under rule T2, as (code, message); empty when complete."""
-    counts = active_roster(today).aggregate(
-        secretaries=Count("pk", filter=Q(role=RosterRole.SECRETARY)),
-        english_experts=Count("pk", filter=Q(role=RosterRole.EXPERT, english_fluent=True)),
+    # People, not rows: one person with two expert rows is one expert, and the secretary
+    # is not also one of the experts (rule T2: a secretary and at least two experts).
+    active = active_roster(today)
+    secretaries = active.filter(role=RosterRole.SECRETARY).values("user_id")
+    counts = active.aggregate(
+        secretaries=Count("user", filter=Q(role=RosterRole.SECRETARY), distinct=True),
+        english_experts=Count(
+            "user",
+            filter=Q(role=RosterRole.EXPERT, english_fluent=True) & ~Q(user__in=secretaries),
+            distinct=True,
+        ),
     )
     problems = []
     if not counts["secretaries"]:
@@ -279,6 +288,20 @@ def desk_items(today: datetime.date | None = None) -> list[DeskItem]:
                 % {"summit": election.summit, "state": election.get_state_display()},
                 url=reverse("admin:presidency_election_change", args=[election.pk]),
                 level="info",
+            )
+        )
+    pending = ExtraSessionRequest.objects.filter(state=RequestState.PENDING).count()
+    if pending:
+        items.append(
+            DeskItem(
+                label=ngettext(
+                    "%(n)d request for an extra session waits for an answer (rule W4)",
+                    "%(n)d requests for an extra session wait for an answer (rule W4)",
+                    pending,
+                )
+                % {"n": pending},
+                url=_changelist(ExtraSessionRequest, f"state__exact={RequestState.PENDING}"),
+                count=pending,
             )
         )
     failed = Mail.objects.filter(state=MailState.FAILED).count()

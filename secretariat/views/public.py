@@ -82,6 +82,7 @@ class CityListView(TemplateView):
         context["page_obj"] = page
         context["countries"] = member_selectors.group_by_country(page.object_list)
         context["total"] = paginator.count
+        context["former"] = member_selectors.former_cities(query)
         return context
 
 
