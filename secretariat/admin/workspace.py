@@ -245,6 +245,13 @@ class GoalProgressAdmin(SimpleHistoryAdmin):
     date_hierarchy = "recorded_on"
     readonly_fields = ["recorded_by"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            # A correction keeps the goal it was recorded for: re-pointing it would put a
+            # value under a goal nobody recorded it for (rule G1).
+            return ["goal", *self.readonly_fields]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change) -> None:
         if change:
             super().save_model(request, obj, form, change)

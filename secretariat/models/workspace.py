@@ -29,6 +29,7 @@ class RosterMember(models.Model):
         on_delete=models.PROTECT,
         related_name="roster_entries",
         verbose_name=_("user"),
+        limit_choices_to={"is_staff": True},  # rule T1: the secretariat's own staff accounts
     )
     role = models.CharField(_("role"), max_length=10, choices=RosterRole.choices)
     languages = models.CharField(

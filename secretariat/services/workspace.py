@@ -109,6 +109,19 @@ def propose_goal(
     party = party_of(user=by, mandate=mandate)
     if party is None:
         raise PermissionDenied(_("Only the president or the secretariat propose annual goals."))
+    # rule G1: goals are set at the start of a mandate: the current one, or the next one once
+    # its city is elected (its mandate row exists then); never a mandate already over.
+    this_year = timezone.localdate().year
+    if mandate.year not in (this_year, this_year + 1):
+        raise ValidationError(
+            {
+                "mandate": _(
+                    "Goals are set for the current mandate, or the next one once elected "
+                    "(rule G1); the %(year)s mandate is not open for goals."
+                )
+                % {"year": mandate.year}
+            }
+        )
     goal = Goal(
         mandate=mandate,
         title=title.strip(),
