@@ -475,7 +475,12 @@ def record_meeting(
         raise ValidationError(_("A meeting is recorded as held once it has started."))
     if not minutes.strip():
         raise ValidationError({"minutes": _("Write the minutes of the meeting.")})
-    members = set(meeting.group.memberships.values_list("city_id", flat=True))
+    # the cities that were members on the meeting's day
+    members = set(
+        meeting.group.memberships.filter(
+            joined_on__lte=timezone.localdate(meeting.starts_at)
+        ).values_list("city_id", flat=True)
+    )
     strangers = [city.name for city in present if city.pk not in members]
     if strangers:
         raise ValidationError(

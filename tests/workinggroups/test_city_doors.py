@@ -256,6 +256,9 @@ def test_the_database_refuses_a_cancellation_without_reason(db):
 def test_only_held_meetings_keep_a_group_off_the_overdue_list(secretariat_user, at):
     group = WorkingGroupFactory(created_on=datetime.date(2025, 6, 1))
     member = GroupMembershipFactory(group=group)
+    member.joined_on = datetime.date(2025, 6, 2)  # auto_now_add: set after the insert
+    member.save(update_fields=["joined_on"])
+    late = GroupMembershipFactory(group=group)  # joined after the meeting: not on its list
     meeting = MeetingFactory(group=group, starts_at=at(2025, 8, 1, 11))
     assert services.update_overdue(group=group, now=at(2025, 10, 2, 9)) is True  # not held
     services.record_meeting(
@@ -270,6 +273,7 @@ def test_only_held_meetings_keep_a_group_off_the_overdue_list(secretariat_user, 
     assert list(Attendance.objects.filter(meeting=meeting).values_list("city", "present")) == [
         (member.city_id, True)
     ]
+    assert late.city_id not in set(meeting.attendances.values_list("city", flat=True))
     assert services.update_overdue(group=group, now=at(2025, 10, 2, 9)) is False
 
 
