@@ -16,6 +16,7 @@ DATA_MIGRATIONS = [
     "secretariat.migrations.0004_workspace_permissions",
     "presidency.migrations.0005_ballot_attempts",
     "reports.migrations.0002_report_permissions",
+    "members.migrations.0005_city_withdrawal",
 ]
 
 

@@ -244,6 +244,7 @@ def test_the_mayor_of_a_withdrawn_city_can_no_longer_act(secretariat_user, mayor
     withdraw("tirana", secretariat_user)
     response = mayor_client.post(reverse("workinggroups:group-join", args=[membership.group.slug]))
     assert response.status_code == 403
+    assert mayor_client.get(reverse("secretariat:dashboard")).status_code == 403
     assert not GroupMembership.objects.filter(city__slug="tirana").exists()
 
 
