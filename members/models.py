@@ -80,7 +80,7 @@ class City(models.Model):
         blank=True,
         help_text=_("Set by the withdrawal; cleared when the city is admitted again."),
     )
-    withdrawal_reason = models.TextField(_("reason for leaving"), blank=True)
+    withdrawal_reason = models.TextField(_("reason for leaving"), blank=True, db_default="")
     website = models.URLField(_("website"), blank=True)
     population = models.PositiveIntegerField(
         _("population"), null=True, blank=True, validators=[MinValueValidator(1)]

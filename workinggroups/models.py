@@ -33,7 +33,9 @@ class WorkingGroup(models.Model):
     )
     # Set only by the data migration for the four groups of rule W2: the founding
     # declaration created them; every later group needs both keys (rule W5).
-    is_founding = models.BooleanField(_("founding group (rule W2)"), default=False, editable=False)
+    is_founding = models.BooleanField(
+        _("founding group (rule W2)"), default=False, db_default=False, editable=False
+    )
     state = models.CharField(
         _("state"),
         max_length=10,
@@ -211,9 +213,10 @@ class Meeting(models.Model):
         max_length=10,
         choices=MeetingState.choices,
         default=MeetingState.PLANNED,
+        db_default=MeetingState.PLANNED,
         db_index=True,
     )
-    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, db_default="")
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

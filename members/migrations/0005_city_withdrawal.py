@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='city',
             name='withdrawal_reason',
-            field=models.TextField(blank=True, verbose_name='reason for leaving'),
+            field=models.TextField(blank=True, db_default='', verbose_name='reason for leaving'),
         ),
         migrations.AddField(
             model_name='historicalcity',
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalcity',
             name='withdrawal_reason',
-            field=models.TextField(blank=True, verbose_name='reason for leaving'),
+            field=models.TextField(blank=True, db_default='', verbose_name='reason for leaving'),
         ),
         migrations.RunPython(date_earlier_withdrawals, migrations.RunPython.noop),
         migrations.RunPython(no_adding_cities, may_add_cities),

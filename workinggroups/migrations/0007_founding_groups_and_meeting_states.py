@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalmeeting',
             name='cancellation_reason',
-            field=models.TextField(blank=True, verbose_name='reason for cancelling'),
+            field=models.TextField(blank=True, db_default='', verbose_name='reason for cancelling'),
         ),
         migrations.AddField(
             model_name='historicalmeeting',
@@ -74,17 +74,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalmeeting',
             name='state',
-            field=models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], db_index=True, default='planned', max_length=10, verbose_name='state'),
+            field=models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], db_default='planned', db_index=True, default='planned', max_length=10, verbose_name='state'),
         ),
         migrations.AddField(
             model_name='historicalworkinggroup',
             name='is_founding',
-            field=models.BooleanField(default=False, editable=False, verbose_name='founding group (rule W2)'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='founding group (rule W2)'),
         ),
         migrations.AddField(
             model_name='meeting',
             name='cancellation_reason',
-            field=models.TextField(blank=True, verbose_name='reason for cancelling'),
+            field=models.TextField(blank=True, db_default='', verbose_name='reason for cancelling'),
         ),
         migrations.AddField(
             model_name='meeting',
@@ -99,12 +99,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='meeting',
             name='state',
-            field=models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], db_index=True, default='planned', max_length=10, verbose_name='state'),
+            field=models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], db_default='planned', db_index=True, default='planned', max_length=10, verbose_name='state'),
         ),
         migrations.AddField(
             model_name='workinggroup',
             name='is_founding',
-            field=models.BooleanField(default=False, editable=False, verbose_name='founding group (rule W2)'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='founding group (rule W2)'),
         ),
         migrations.RunPython(mark_founding_groups, migrations.RunPython.noop),
         migrations.RunPython(mark_held_meetings, migrations.RunPython.noop),
