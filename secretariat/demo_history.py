@@ -37,6 +37,7 @@ from secretariat.enums.applications import ApplicationState
 from secretariat.enums.workspace import FollowUpState
 from secretariat.models.applications import Application
 from secretariat.models.workspace import Goal, Recommendation
+from secretariat.services import workspace as workspace_services
 from secretariat.services.cities import withdraw_member_city
 from workinggroups import demo as groups_demo
 from workinggroups.enums import MeetingKind
@@ -587,6 +588,15 @@ def _goals(timeline: Timeline, year: int, plan: Year, staff: User) -> None:
 
     def propose() -> None:
         mandate = Mandate.objects.get(year=year)
+        workspace_services.record_opening_meeting(
+            mandate=mandate,
+            held_on=D(year, 1, 20),
+            minutes=(
+                f"Opening meeting of the {year} mandate, online: the president and the "
+                f"Permanent Secretariat set the year's goals. (demo)"
+            ),
+            by=staff,
+        )
         for goal in plan.goals:
             demo_workspace.set_goal(
                 mandate=mandate,

@@ -25,6 +25,7 @@ from secretariat.models.workspace import (
     FollowUp,
     Goal,
     GoalProgress,
+    OpeningMeeting,
     Recommendation,
     RosterMember,
 )
@@ -325,6 +326,16 @@ def desk_items(today: datetime.date | None = None) -> list[DeskItem]:
                 % {"n": awaiting},
                 url=_changelist(Goal, "agreement=awaiting"),
                 count=awaiting,
+            )
+        )
+    mandate = Mandate.objects.filter(year=today.year, opening_meeting__isnull=True).first()
+    if mandate is not None:
+        items.append(
+            DeskItem(
+                label=_("The opening meeting of the %(year)s mandate is not recorded (rule G1)")
+                % {"year": mandate.year},
+                url=_changelist(OpeningMeeting),
+                level="info",
             )
         )
     soon = today + datetime.timedelta(days=90)

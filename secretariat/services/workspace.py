@@ -33,6 +33,7 @@ from secretariat.models.workspace import (
     FollowUp,
     Goal,
     GoalProgress,
+    OpeningMeeting,
     Recommendation,
 )
 from workinggroups.models import WorkingGroup
@@ -90,6 +91,49 @@ def _agree(goal: Goal, *, party: str, by: User) -> None:
         goal.presidency_agreed_at, goal.presidency_agreed_by = now, by
     else:
         goal.secretariat_agreed_at, goal.secretariat_agreed_by = now, by
+
+
+def check_opening_meeting(
+    *, mandate: Mandate, held_on: datetime.date, minutes: str, by: User
+) -> None:
+    """May ``by`` record this opening meeting (rule G1)? The admin's form asks it too.
+
+    The secretariat or the mandate's president records it, once; it is held in the
+    mandate's own year, and not in the future.
+    """
+    if party_of(user=by, mandate=mandate) is None:
+        raise PermissionDenied(
+            _("Only the president or the secretariat record the mandate's opening meeting.")
+        )
+    errors = {}
+    if held_on.year != mandate.year:
+        errors["held_on"] = _(
+            "The opening meeting of the %(year)s mandate is held in %(year)s (rule G1)."
+        ) % {"year": mandate.year}
+    elif held_on > timezone.localdate():
+        errors["held_on"] = _("Record the meeting once it has been held.")
+    if not minutes.strip():
+        errors["minutes"] = _("Write the minutes of the meeting.")
+    if errors:
+        raise ValidationError(errors)
+    if OpeningMeeting.objects.filter(mandate=mandate).exists():
+        raise ValidationError(
+            _("The opening meeting of the %(year)s mandate is already recorded.")
+            % {"year": mandate.year}
+        )
+
+
+@transaction.atomic
+def record_opening_meeting(
+    *, mandate: Mandate, held_on: datetime.date, minutes: str, by: User
+) -> OpeningMeeting:
+    """Record the meeting at the start of a mandate where its goals are set (rule G1)."""
+    check_opening_meeting(mandate=mandate, held_on=held_on, minutes=minutes, by=by)
+    meeting = OpeningMeeting(
+        mandate=mandate, held_on=held_on, minutes=minutes.strip(), recorded_by=by
+    )
+    _save(meeting, by=by)
+    return meeting
 
 
 @transaction.atomic

@@ -71,6 +71,7 @@ SECRETARIAT = {
     "secretariat.Application": (200, 403),
     "secretariat.RosterMember": (200, 200),
     "secretariat.Goal": (200, 200),
+    "secretariat.OpeningMeeting": (200, 200),
     "secretariat.GoalProgress": (200, 200),
     "secretariat.Recommendation": (200, 200),
     "secretariat.FollowUp": (200, 403),

@@ -17,6 +17,7 @@ DATA_MIGRATIONS = [
     "presidency.migrations.0005_ballot_attempts",
     "reports.migrations.0002_report_permissions",
     "members.migrations.0005_city_withdrawal",
+    "secretariat.migrations.0011_mandate_opening_meeting",
 ]
 
 

@@ -255,5 +255,9 @@ def test_the_demo_shows_a_withdrawn_city_a_cancelled_and_a_held_meeting(demo):
     assert held.count() >= 5 * 4
     assert all(m.minutes for m in held)
     assert held.filter(attendances__present=True).exists()
+    # rule G1: each mandate with goals has its opening meeting recorded
+    from secretariat.models import OpeningMeeting
+
+    assert OpeningMeeting.objects.filter(mandate__goals__isnull=False).distinct().count() >= 3
     group_page = Client().get(cancelled.group.get_absolute_url()).content.decode()
     assert "The heritage festival in the host city" in group_page

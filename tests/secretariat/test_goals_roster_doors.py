@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,3 +114,70 @@ def test_roster_members_are_staff_accounts(secretariat_client):
     )
     assert response.status_code == 200
     assert not RosterMember.objects.filter(user=city_user).exists()
+
+
+# --- the mandate's opening meeting (rule G1) ----------------------------------------------
+
+
+def test_the_opening_meeting_is_recorded_in_the_mandates_year(secretariat_user, mayor):
+    from secretariat.models import OpeningMeeting
+
+    mandate = current_mandate_of("tirana")
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match="is held in"):
+        services.record_opening_meeting(
+            mandate=mandate,
+            held_on=datetime.date(mandate.year - 1, 12, 31),
+            minutes="x",
+            by=secretariat_user,
+        )
+    with pytest.raises(PermissionDenied):
+        services.record_opening_meeting(
+            mandate=mandate, held_on=today, minutes="x", by=CityUserFactory()
+        )
+    meeting = services.record_opening_meeting(
+        mandate=mandate,
+        held_on=today,
+        minutes="Goals agreed.",
+        by=mayor,  # the president
+    )
+    assert meeting.history.first().history_user == mayor
+    with pytest.raises(ValidationError, match="already recorded"):
+        services.record_opening_meeting(
+            mandate=mandate, held_on=today, minutes="again", by=secretariat_user
+        )
+    assert OpeningMeeting.objects.count() == 1
+
+
+def test_the_desk_asks_for_the_opening_meeting_until_it_is_recorded(secretariat_user):
+    from secretariat.selectors.workspace import desk_items
+
+    mandate = current_mandate_of("tirana")
+    assert any("opening meeting" in item.label for item in desk_items())
+    services.record_opening_meeting(
+        mandate=mandate, held_on=timezone.localdate(), minutes="Goals.", by=secretariat_user
+    )
+    assert not any("opening meeting" in item.label for item in desk_items())
+
+
+def test_the_admin_records_the_opening_meeting_through_the_service(
+    secretariat_client, secretariat_user
+):
+    from secretariat.models import OpeningMeeting
+
+    mandate = current_mandate_of("tirana")
+    url = reverse("admin:secretariat_openingmeeting_add")
+    response = secretariat_client.post(
+        url, {"mandate": mandate.pk, "held_on": f"{mandate.year - 1}-12-01", "minutes": "x"}
+    )
+    assert response.status_code == 200  # refused: not in the mandate's year
+    assert not OpeningMeeting.objects.exists()
+    response = secretariat_client.post(
+        url, {"mandate": mandate.pk, "held_on": str(timezone.localdate()), "minutes": "Goals."}
+    )
+    assert response.status_code == 302
+    meeting = OpeningMeeting.objects.get()
+    assert (meeting.recorded_by, meeting.history.first().history_user) == (
+        secretariat_user,
+        secretariat_user,
+    )
