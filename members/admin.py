@@ -55,6 +55,7 @@ class CityAdmin(FoldedSearchMixin, LeanListAdmin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "country", "status", "joined_on"]}),
         (_("Founding"), {"fields": ["is_founding", "founding_signatory"]}),
+        (_("Leaving"), {"fields": ["left_on", "withdrawal_reason"]}),
         (_("About the city"), {"fields": ["website", "population"]}),
         (
             _("On the map"),
@@ -67,6 +68,23 @@ class CityAdmin(FoldedSearchMixin, LeanListAdmin, SimpleHistoryAdmin):
             },
         ),
     ]
+    # Rule M1: the founders are fixed data; rule M2: a city joins by admission at a summit
+    # (secretariat.services.applications) and leaves by withdrawal
+    # (secretariat.services.cities), so membership is never typed in here.
+    readonly_fields = [
+        "status",
+        "joined_on",
+        "is_founding",
+        "founding_signatory",
+        "left_on",
+        "withdrawal_reason",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # rule M2: cities join by admission at a summit
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a city that leaves is withdrawn; its history stays
 
 
 @admin.register(Person)

@@ -88,6 +88,13 @@ class City(models.Model):
         default=CityStatus.ACTIVE,
         db_index=True,
     )
+    left_on = models.DateField(
+        _("left the network on"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the withdrawal; cleared when the city is admitted again."),
+    )
+    withdrawal_reason = models.TextField(_("reason for leaving"), blank=True, db_default="")
     website = models.URLField(_("website"), blank=True)
     population = models.PositiveIntegerField(
         _("population"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -134,6 +141,16 @@ class City(models.Model):
                 condition=coordinates_in_balkans(),
                 name="members_city_coordinates_in_balkans",
                 violation_error_message=COORDINATES_CONSTRAINT_MESSAGE,
+            ),
+            # A withdrawal is dated and reasoned (members.services.withdraw_city).
+            models.CheckConstraint(
+                condition=Q(status=CityStatus.ACTIVE, left_on__isnull=True, withdrawal_reason="")
+                | Q(status=CityStatus.WITHDRAWN, left_on__isnull=False) & ~Q(withdrawal_reason=""),
+                name="members_city_withdrawal_dated",
+                violation_error_message=_(
+                    "A city that left the network has the date and the reason it left; "
+                    "a member city has neither."
+                ),
             ),
         ]
 
@@ -249,4 +266,6 @@ class User(AbstractUser):
 
     @property
     def acts_for_city(self) -> bool:
-        return self.city_id is not None and self.is_active
+        # A city that left the network (members.services.withdraw_city) has no one acting
+        # for it; its accounts stay, with their history.
+        return self.city_id is not None and self.is_active and self.city.is_active

@@ -41,6 +41,12 @@ def cities_for_list(query: str = "") -> QuerySet[City]:
     )
 
 
+def former_cities(query: str = "") -> QuerySet[City]:
+    """Cities that left the network, the latest first: the member list shows them apart."""
+    withdrawn = City.objects.filter(status=CityStatus.WITHDRAWN).select_related("country")
+    return search_cities(query, withdrawn).order_by("-left_on", "name")
+
+
 def group_by_country(cities) -> list[tuple[Country, list[City]]]:
     """Cities already ordered by country, grouped by it."""
     return [(country, list(group)) for country, group in groupby(cities, key=lambda c: c.country)]

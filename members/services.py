@@ -90,6 +90,54 @@ def appoint_person(
     return person
 
 
+@transaction.atomic
+def withdraw_city(*, city: City, on: datetime.date, reason: str, by: User | None = None) -> City:
+    """Record that ``city`` left the network on ``on``, and why (the members floor's part).
+
+    From now on its accounts no longer act for it (``User.acts_for_city``), it leaves the
+    public member list for the former members, and a later round's electorate (the active
+    cities) leaves it out; its rows and their history stay. Its working-group memberships
+    and candidacies live on higher floors: the whole withdrawal is
+    ``secretariat.services.cities.withdraw_member_city``, which calls this.
+    """
+    city = City.objects.select_for_update().get(pk=city.pk)
+    if not city.is_active:
+        raise ValidationError(_("%(city)s has already left the network.") % {"city": city.name})
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Say why the city leaves the network.")
+    if on < city.joined_on:
+        errors["on"] = _("A city cannot leave before it joined.")
+    if errors:
+        raise ValidationError(errors)
+    city.status = CityStatus.WITHDRAWN
+    city.left_on = on
+    city.withdrawal_reason = reason.strip()
+    city._history_user = by  # simple_history: who, also outside a request
+    city.full_clean()
+    city.save()
+    return city
+
+
+@transaction.atomic
+def readmit_city(*, city: City, joined_on: datetime.date, by: User | None = None) -> City:
+    """A city that left joins again at a summit (rule M2): the same row, active again.
+
+    Its earlier membership and withdrawal stay in its history.
+    """
+    city = City.objects.select_for_update().get(pk=city.pk)
+    if city.is_active:
+        raise ValidationError(_("%(city)s is already a member.") % {"city": city.name})
+    city.status = CityStatus.ACTIVE
+    city.joined_on = joined_on
+    city.left_on = None
+    city.withdrawal_reason = ""
+    city._history_user = by
+    city.full_clean()
+    city.save()
+    return city
+
+
 def invitation_link(user: User) -> str:
     uid = urlsafe_base64_encode(str(user.pk).encode())
     token = default_token_generator.make_token(user)

@@ -281,6 +281,27 @@ def withdraw_candidacy(*, candidacy: Candidacy, by: User) -> Candidacy:
     return candidacy
 
 
+@transaction.atomic
+def withdraw_city_candidacies(*, city: City, by: User) -> list[Candidacy]:
+    """A city leaving the network withdraws its candidacies and proposals still standing in
+    elections not yet voting (called by the secretariat's city withdrawal). Once voting has
+    started the candidacy stays: the count of a round in progress is not rewritten."""
+    withdrawn = []
+    standing = Candidacy.objects.filter(
+        city=city,
+        state__in=[CandidacyState.ACTIVE, CandidacyState.PROPOSED],
+        election__state__in=[
+            ElectionState.PLANNED,
+            ElectionState.CANDIDACY,
+            ElectionState.CANDIDACY_CLOSED,
+        ],
+        election__rounds__isnull=True,
+    ).select_related("election")
+    for candidacy in standing:
+        withdrawn.append(withdraw_candidacy(candidacy=candidacy, by=by))
+    return withdrawn
+
+
 # --- the election (rule P1) ------------------------------------------------------------
 
 

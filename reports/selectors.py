@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -206,16 +206,18 @@ def membership_section(period: Period) -> dict:
         .values("id")
         .annotate(first=Min("history_date"))
     }
+    # The summit of the city's latest admission (a city may leave and be admitted again).
+    admitted_at = Subquery(
+        Application.objects.filter(city=OuterRef("pk"), state=ApplicationState.ADMITTED)
+        .order_by("-summit__starts_on")
+        .values("summit__year")[:1]
+    )
     cities = list(
-        City.objects.values(
-            "id",
-            "name",
-            "country__name",
-            "country__code",
-            "joined_on",
-            "status",
-            "application__summit__year",
-        ).order_by("name")
+        City.objects.annotate(admitted_at=admitted_at)
+        .values(
+            "id", "name", "country__name", "country__code", "joined_on", "status", "admitted_at"
+        )
+        .order_by("name")
     )
 
     def member_on(city: dict, day: datetime.date) -> bool:
@@ -233,7 +235,7 @@ def membership_section(period: Period) -> dict:
             "country": c["country__name"],
             "country_code": c["country__code"],
             "joined_on": c["joined_on"],
-            "summit": c["application__summit__year"],
+            "summit": c["admitted_at"],
         }
         for c in cities
         if period.start <= c["joined_on"] <= period.end

@@ -37,6 +37,8 @@ from secretariat.enums.applications import ApplicationState
 from secretariat.enums.workspace import FollowUpState
 from secretariat.models.applications import Application
 from secretariat.models.workspace import Goal, Recommendation
+from secretariat.services import workspace as workspace_services
+from secretariat.services.cities import withdraw_member_city
 from workinggroups import demo as groups_demo
 from workinggroups.enums import MeetingKind
 from workinggroups.models import Meeting, WorkingGroup
@@ -122,6 +124,18 @@ A, W, X = ApplicationState.ADMITTED, ApplicationState.WITHDRAWN, ApplicationStat
 CLIMATE, MIGRATION = "local-climate-action", "local-democracy-and-migration"
 DIGITAL, ECONOMY = "smart-cities-and-digital-transformation", "local-economic-cooperation"
 CULTURE = "culture-and-heritage-demo"  # created in 2023 with both keys (rule W5)
+# One quarterly meeting the secretariat cancelled, with its reason mailed to the members.
+CANCELLED_MEETING = (CULTURE, 2)
+CANCELLATION_REASON = (
+    "The heritage festival in the host city takes the members' experts that week; the "
+    "group meets at the next quarterly slot. (demo)"
+)
+# A city that left the network after the 2025 summit (its history stays).
+WITHDRAWAL = {
+    "city": "tekirdag",
+    "on": D(2026, 10, 1),
+    "reason": "The municipal council decided to leave the network. (demo)",
+}
 
 YEARS: dict[int, Year] = {
     2021: Year(summit_starts=None, candidates=("istanbul",), rounds=({"istanbul": 22, None: 1},)),
@@ -407,6 +421,15 @@ def load() -> None:
     _groups(timeline, staff, rng)
     _extra_session(timeline, EXTRA_2026, staff, rng)
     _filing(timeline, FILING_2026, 2026, staff, summit_starts=None)
+    timeline.at(
+        _at(WITHDRAWAL["on"], 12),
+        lambda: withdraw_member_city(
+            city=City.objects.get(slug=WITHDRAWAL["city"]),
+            on=WITHDRAWAL["on"],
+            reason=WITHDRAWAL["reason"],
+            by=staff,
+        ),
+    )
     timeline.run(until=timezone.now())
 
 
@@ -565,6 +588,15 @@ def _goals(timeline: Timeline, year: int, plan: Year, staff: User) -> None:
 
     def propose() -> None:
         mandate = Mandate.objects.get(year=year)
+        workspace_services.record_opening_meeting(
+            mandate=mandate,
+            held_on=D(year, 1, 20),
+            minutes=(
+                f"Opening meeting of the {year} mandate, online: the president and the "
+                f"Permanent Secretariat set the year's goals. (demo)"
+            ),
+            by=staff,
+        )
         for goal in plan.goals:
             demo_workspace.set_goal(
                 mandate=mandate,
@@ -775,6 +807,18 @@ def _cadence(
             start - datetime.timedelta(days=7),
             partial(groups_demo.remind, group_slug=group_slug, slot=slot),
         )
+
+        if (group_slug, number) == CANCELLED_MEETING:
+            timeline.at(
+                start - datetime.timedelta(days=10),
+                partial(
+                    groups_demo.cancel_meeting,
+                    group_slug=group_slug,
+                    slot=slot,
+                    reason=CANCELLATION_REASON,
+                ),
+            )
+            continue
 
         def hold(slot=slot, number=number) -> None:
             meeting = Meeting.objects.get(group__slug=group_slug, regular_slot=slot)

@@ -1,3 +1,6 @@
+from functools import partial
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +22,9 @@ from members.adminkit import (
     in_languages,
 )
 from workinggroups import services
+from workinggroups.checks import check_join_group
 from workinggroups.enums import ApprovalKey
-from workinggroups.forms import ConveneForm, ReasonForm
+from workinggroups.forms import ConveneForm, ReasonForm, RecordMeetingForm
 from workinggroups.models import (
     Attendance,
     ExtraSessionRequest,
@@ -84,8 +88,44 @@ def form_action(modeladmin, request, queryset, *, form_class, title, done, initi
     return TemplateResponse(request, "workinggroups/admin/action_form.html", context)
 
 
+class GroupMembershipForm(forms.ModelForm):
+    """A row of the membership inline: asks the same check as the site's join button."""
+
+    class Meta:
+        model = GroupMembership
+        fields = ["city", "contact"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["city"].disabled = True  # a city leaves and joins, never swaps
+
+    def clean(self):
+        cleaned = super().clean()
+        city, contact = cleaned.get("city"), cleaned.get("contact")
+        if city is None or cleaned.get("DELETE"):
+            return cleaned
+        try:
+            if self.instance.pk:
+                if contact is not None and contact.city_id != city.pk:
+                    raise ValidationError(
+                        {"contact": _("The contact point must be one of the city's people.")}
+                    )
+            else:
+                group = getattr(self.instance, "group", None)  # None on a group being added
+                if group is None or group.pk is None:
+                    raise ValidationError(_("Only an active working group can be joined."))
+                check_join_group(group=group, city=city, contact=contact)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
+
+
 class GroupMembershipInline(admin.TabularInline):
+    """Cities join and leave through the same services as on the site (``join_group``)."""
+
     model = GroupMembership
+    form = GroupMembershipForm
     extra = 0
     autocomplete_fields = ["city", "contact"]
 
@@ -130,6 +170,25 @@ class WorkingGroupAdmin(
         # A group is closed (the action above), never deleted: deleting would take its
         # memberships and meetings with it (RELIABILITY 7, 26).
         return False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not GroupMembership:
+            return super().save_formset(request, form, formset, change)
+        group = form.instance
+        # The formset's own lists (and the admin's change message) without its writes:
+        # each row goes through the service the site's buttons use.
+        formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.leave_group(group=group, city=membership.city, by=request.user)
+        for membership, _changed in formset.changed_objects:
+            services.change_group_contact(
+                membership=membership, contact=membership.contact, by=request.user
+            )
+        for membership in formset.new_objects:
+            services.join_group(
+                group=group, city=membership.city, contact=membership.contact, by=request.user
+            )
+        return None
 
     def create(self, request, form) -> WorkingGroup:
         with translation.override(settings.LANGUAGE_CODE):
@@ -197,9 +256,18 @@ class WorkingGroupAdmin(
 
 
 class AttendanceInline(admin.TabularInline):
+    """Attendance is recorded with the meeting's minutes (the "held" action)."""
+
     model = Attendance
     extra = 0
-    autocomplete_fields = ["city"]
+    fields = ["city", "present"]
+    readonly_fields = ["city", "present"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Meeting)
@@ -217,9 +285,61 @@ class MeetingAdmin(LeanListAdmin, SimpleHistoryAdmin):
     search_fields = ["group__name", "agenda", "minutes"]
     autocomplete_fields = ["group"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["reminder_sent_at", "created_at"]
+    # The state moves through the actions below (the services), with the minutes.
+    readonly_fields = [
+        "state",
+        "minutes",
+        "minutes_visibility",
+        "cancellation_reason",
+        "cancelled_by",
+        "cancelled_at",
+        "reminder_sent_at",
+        "created_at",
+    ]
     inlines = [AttendanceInline]
-    actions = [export_as_csv]
+    actions = ["cancel", "record_held", export_as_csv]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A meeting is cancelled, never deleted: a deleted quarterly slot would be planned
+        # again by the daily job (rule W3).
+        return False
+
+    @admin.action(description=_("Cancel, with a reason mailed to the member cities"))
+    def cancel(self, request, queryset):
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title=_("Cancel the meetings"),
+            apply=lambda meeting, data: services.cancel_meeting(
+                meeting=meeting, by=request.user, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Record as held: attendance and minutes"))
+    def record_held(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select one meeting to record at a time."), messages.WARNING
+            )
+            return None
+        meeting = queryset.select_related("group").first()
+        cities = meeting.group.cities.order_by("name")
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=partial(RecordMeetingForm, cities=cities),
+            title=_("Record the meeting as held"),
+            apply=lambda meeting, data: services.record_meeting(
+                meeting=meeting,
+                by=request.user,
+                present=list(data["present"]),
+                minutes=data["minutes"],
+                minutes_visibility=data["minutes_visibility"],
+            ),
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):

@@ -21,7 +21,6 @@ from members.models import City, User
 from workinggroups import services
 from workinggroups.enums import ApprovalKey, GroupState, MinutesVisibility, RequestState
 from workinggroups.models import (
-    Attendance,
     ExtraSessionRequest,
     GroupMembership,
     Meeting,
@@ -134,8 +133,8 @@ def remind(*, group_slug: str, slot: datetime.date) -> None:
 
 
 def hold_meeting(*, meeting: Meeting, rng: random.Random, number: int, public: bool) -> None:
-    """The meeting took place: the secretariat records who attended and the minutes, as
-    in the admin (the model has no "held" state yet: issue 17)."""
+    """The meeting took place: the secretariat records who attended and the minutes through
+    the service the admin's "held" action calls."""
     members = list(
         GroupMembership.objects.filter(
             group=meeting.group, joined_on__lte=timezone.localdate(meeting.starts_at)
@@ -143,24 +142,33 @@ def hold_meeting(*, meeting: Meeting, rng: random.Random, number: int, public: b
         .select_related("city")
         .order_by("city__slug")
     )
-    present = []
-    for membership in members:
-        here = rng.random() < 0.82
-        Attendance.objects.create(meeting=meeting, city=membership.city, present=here)
-        if here:
-            present.append(membership.city.name)
+    present = [m.city for m in members if rng.random() < 0.82]
     topics = TOPICS.get(meeting.group.slug, DEFAULT_TOPICS)
     topic = topics[number % len(topics)]
     meeting.online_link = meeting.online_link or f"https://meet.b40.example/{meeting.group.slug}"
     if not meeting.agenda or DEMO not in meeting.agenda:
         meeting.agenda = f"{meeting.agenda} Main item: {topic} {DEMO}".strip()
-    meeting.minutes = (
-        f"{len(present)} of {len(members)} member cities present. The members reported on "
-        f"{topic} and agreed the next steps; the secretariat circulates the documents {DEMO}."
-    )
-    meeting.minutes_visibility = MinutesVisibility.PUBLIC if public else MinutesVisibility.MEMBERS
     meeting.full_clean()
     meeting.save()
+    services.record_meeting(
+        meeting=meeting,
+        by=User.objects.get(username="secretariat"),
+        present=present,
+        minutes=(
+            f"{len(present)} of {len(members)} member cities present. The members reported on "
+            f"{topic} and agreed the next steps; the secretariat circulates the documents {DEMO}."
+        ),
+        minutes_visibility=MinutesVisibility.PUBLIC if public else MinutesVisibility.MEMBERS,
+        now=meeting.ends_at,
+    )
+
+
+def cancel_meeting(*, group_slug: str, slot: datetime.date, reason: str) -> None:
+    """The secretariat cancels a planned quarterly meeting; its slot stays cancelled."""
+    meeting = Meeting.objects.get(group__slug=group_slug, regular_slot=slot)
+    services.cancel_meeting(
+        meeting=meeting, by=User.objects.get(username="secretariat"), reason=reason
+    )
 
 
 # --- extra sessions (rule W4) ----------------------------------------------------------

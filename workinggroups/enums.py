@@ -21,6 +21,12 @@ class MeetingKind(models.TextChoices):
     EXTRA = "extra", pgettext_lazy("meeting kind", "Extra session")
 
 
+class MeetingState(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("meeting state", "Planned")
+    HELD = "held", pgettext_lazy("meeting state", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("meeting state", "Cancelled")
+
+
 class MinutesVisibility(models.TextChoices):
     PUBLIC = "public", pgettext_lazy("minutes visibility", "Public")
     MEMBERS = "members", pgettext_lazy("minutes visibility", "Member cities only")

@@ -47,7 +47,8 @@ def build_calendar(meetings: Iterable[Meeting], *, name: str) -> bytes:
             event.add("description", meeting.agenda)
         event.add("location", _("Online"))
         event.add("url", f"{settings.SITE_URL}{meeting.group.get_absolute_url()}")
-        event.add("status", "CONFIRMED")
+        # A cancelled meeting stays in the feed as CANCELLED, so calendars remove it.
+        event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.models import City
+from workinggroups.enums import MinutesVisibility
 from workinggroups.models import WorkingGroup
 
 
@@ -54,3 +56,25 @@ class ConveneForm(forms.Form):
     agenda = forms.CharField(
         label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class RecordMeetingForm(forms.Form):
+    """The secretariat records a held meeting: who attended and the minutes (rule W3)."""
+
+    present = forms.ModelMultipleChoiceField(
+        label=_("Cities present"),
+        queryset=City.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
+    minutes_visibility = forms.ChoiceField(
+        label=_("Minutes are"),
+        choices=MinutesVisibility.choices,
+        initial=MinutesVisibility.MEMBERS,
+    )
+
+    def __init__(self, *args, cities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cities is not None:
+            self.fields["present"].queryset = cities

@@ -12,6 +12,7 @@ from workinggroups.enums import (
     ApprovalKey,
     GroupState,
     MeetingKind,
+    MeetingState,
     MinutesVisibility,
     RequestState,
 )
@@ -29,6 +30,11 @@ class WorkingGroup(models.Model):
     topic = models.TextField(_("topic"))
     is_permanent = models.BooleanField(
         _("permanent strategic topic"), default=False, help_text=_("Rule W1.")
+    )
+    # Set only by the data migration for the four groups of rule W2: the founding
+    # declaration created them; every later group needs both keys (rule W5).
+    is_founding = models.BooleanField(
+        _("founding group (rule W2)"), default=False, db_default=False, editable=False
     )
     state = models.CharField(
         _("state"),
@@ -113,7 +119,7 @@ class WorkingGroup(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=[GroupState.PROPOSED, GroupState.REFUSED])
                 | Q(presidency_approved_at__isnull=False, secretariat_approved_at__isnull=False)
-                | Q(created_on__isnull=False, created_on__lte=CHARTER_DATE),
+                | Q(is_founding=True),
                 name="workinggroups_group_two_keys",
                 violation_error_message=_(
                     "A new working group becomes active only when both the presidency and "
@@ -200,6 +206,26 @@ class Meeting(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
+    # Moved only by the services: held (attendance and minutes recorded) or cancelled with a
+    # reason. A cancelled regular meeting keeps its slot, so the cadence never plans it again.
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=MeetingState.choices,
+        default=MeetingState.PLANNED,
+        db_default=MeetingState.PLANNED,
+        db_index=True,
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, db_default="")
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     online_link = models.URLField(_("online link"), blank=True, max_length=500)
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
@@ -231,6 +257,12 @@ class Meeting(models.Model):
                     "A regular meeting fills a quarterly slot; an extra session does not."
                 ),
             ),
+            models.CheckConstraint(
+                condition=~Q(state=MeetingState.CANCELLED)
+                | Q(cancelled_at__isnull=False) & ~Q(cancellation_reason=""),
+                name="workinggroups_meeting_cancellation_reasoned",
+                violation_error_message=_("A cancelled meeting records when and why."),
+            ),
             # rule W3: the daily job may run twice or on two workers; one slot, one meeting.
             models.UniqueConstraint(
                 fields=["group", "regular_slot"],
@@ -250,6 +282,14 @@ class Meeting(models.Model):
     def present_cities(self) -> list[City]:
         """The cities recorded present (reads the prefetched attendance, no query per row)."""
         return [a.city for a in self.attendances.all() if a.present]
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == MeetingState.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == MeetingState.CANCELLED
 
     @property
     def minutes_are_public(self) -> bool:

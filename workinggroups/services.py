@@ -22,9 +22,17 @@ from members.models import City, Person, User
 from members.roles import is_secretariat
 from outbox.services import queue_mail
 from presidency.roles import acts_for_presidency
-from workinggroups.checks import check_request_extra_session
-from workinggroups.enums import ApprovalKey, GroupState, MeetingKind, RequestState
+from workinggroups.checks import check_join_group, check_request_extra_session
+from workinggroups.enums import (
+    ApprovalKey,
+    GroupState,
+    MeetingKind,
+    MeetingState,
+    MinutesVisibility,
+    RequestState,
+)
 from workinggroups.models import (
+    Attendance,
     ExtraSessionRequest,
     GroupMembership,
     Meeting,
@@ -86,16 +94,24 @@ def default_contact(city: City) -> Person | None:
 def join_group(
     *, group: WorkingGroup, city: City, by: User | None = None, contact: Person | None = None
 ) -> GroupMembership:
-    if group.state != GroupState.ACTIVE:
-        raise ValidationError(_("Only an active working group can be joined."))
-    if not city.is_active:
-        raise ValidationError(_("Only an active member city can join a working group."))
-    if contact is not None and contact.city_id != city.pk:
-        raise ValidationError({"contact": _("The contact point must be one of the city's people.")})
+    check_join_group(group=group, city=city, contact=contact)
     membership = GroupMembership(group=group, city=city, contact=contact or default_contact(city))
     membership.full_clean()
     membership.save()
     logger.debug("workinggroups: %s joined %s (by %s)", city, group, by)
+    return membership
+
+
+@transaction.atomic
+def change_group_contact(
+    *, membership: GroupMembership, contact: Person | None, by: User | None = None
+) -> GroupMembership:
+    """Name another of the city's people as its contact point for the group."""
+    if contact is not None and contact.city_id != membership.city_id:
+        raise ValidationError({"contact": _("The contact point must be one of the city's people.")})
+    membership.contact = contact
+    membership.full_clean()
+    membership.save(update_fields=["contact"])
     return membership
 
 
@@ -105,6 +121,30 @@ def leave_group(*, group: WorkingGroup, city: City, by: User | None = None) -> N
     if not deleted:
         raise ValidationError(_("This city is not a member of this group."))
     logger.debug("workinggroups: %s left %s (by %s)", city, group, by)
+
+
+@transaction.atomic
+def withdraw_city_from_groups(*, city: City, by: User | None, reason: str) -> int:
+    """A city leaving the network leaves every group: its memberships end (their history
+    stays), its pending extra-session requests are declined with ``reason``, and it no
+    longer coordinates a group. Called by the secretariat's city withdrawal."""
+    for request in ExtraSessionRequest.objects.select_for_update().filter(
+        city=city, state=RequestState.PENDING
+    ):
+        request.state = RequestState.DECLINED
+        request.decline_reason = reason.strip()
+        request.decided_by, request.decided_at = by, timezone.now()
+        request.full_clean()
+        request.save()
+    for group in WorkingGroup.objects.select_for_update().filter(coordinating_city=city):
+        group.coordinating_city = None
+        group.save(update_fields=["coordinating_city"])
+    ended = 0
+    for membership in GroupMembership.objects.filter(city=city):
+        membership.delete()  # one by one: each deletion is kept in the history
+        ended += 1
+    logger.debug("workinggroups: %s left %d groups (by %s)", city, ended, by)
+    return ended
 
 
 # ---------------------------------------------------------------------------
@@ -159,11 +199,21 @@ def approve_group(*, group: WorkingGroup, by: User, key: str) -> WorkingGroup:
     if key == ApprovalKey.PRESIDENCY:
         if group.presidency_approved_at:
             raise ValidationError(_("The presidency has already approved this group."))
+        other = group.secretariat_approved_by_id
         group.presidency_approved_by, group.presidency_approved_at = by, now
     else:
         if group.secretariat_approved_at:
             raise ValidationError(_("The secretariat has already approved this group."))
+        other = group.presidency_approved_by_id
         group.secretariat_approved_by, group.secretariat_approved_at = by, now
+    if other is not None and other == by.pk:
+        # rule W5: two parties agree, so two people turn the two keys
+        raise ValidationError(
+            _(
+                "You turned the other key of this group: the second key must be turned by "
+                "someone else (rule W5)."
+            )
+        )
     if group.presidency_approved_at and group.secretariat_approved_at:
         group.state = GroupState.ACTIVE
         group.created_on = timezone.localdate(now)
@@ -281,7 +331,10 @@ def plan_next_meeting(
 
 
 def overdue_reference(group: WorkingGroup, now: datetime.datetime) -> datetime.date | None:
-    last = group.meetings.filter(starts_at__lte=now).aggregate(last=Max("starts_at"))["last"]
+    """The day of the group's last meeting actually held (rule W3), else its creation."""
+    last = group.meetings.filter(state=MeetingState.HELD, starts_at__lte=now).aggregate(
+        last=Max("starts_at")
+    )["last"]
     return timezone.localdate(last) if last else group.created_on
 
 
@@ -317,7 +370,7 @@ def send_meeting_reminder(*, meeting: Meeting, now: datetime.datetime | None = N
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
     )
-    if meeting.reminder_sent_at is not None:
+    if meeting.reminder_sent_at is not None or meeting.state != MeetingState.PLANNED:
         return False
     recipients = _contact_emails(meeting.group)
     if recipients:
@@ -349,6 +402,111 @@ def send_meeting_reminder(*, meeting: Meeting, now: datetime.datetime | None = N
     return True
 
 
+def _locked_meeting(meeting: Meeting, by: User) -> Meeting:
+    if not is_secretariat(by):
+        raise PermissionDenied(_("Only the secretariat cancels or records a meeting."))
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
+    )
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, by: User, reason: str) -> Meeting:
+    """The secretariat cancels a planned meeting and tells the member cities why.
+
+    The meeting stays, cancelled: a regular one keeps its quarterly slot, so the daily job
+    never plans that slot again (rule W3).
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    meeting = _locked_meeting(meeting, by)
+    if meeting.state != MeetingState.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    meeting.state = MeetingState.CANCELLED
+    meeting.cancellation_reason = reason.strip()
+    meeting.cancelled_by, meeting.cancelled_at = by, timezone.now()
+    meeting._history_user = by  # simple_history: who, also outside a request
+    meeting.full_clean()
+    meeting.save()
+    recipients = _contact_emails(meeting.group)
+    if recipients:
+        with translation.override(settings.LANGUAGE_CODE):  # rule T2
+            queue_mail(
+                to=recipients,
+                subject=_("Cancelled: %(group)s meeting of %(date)s")
+                % {
+                    "group": meeting.group.name,
+                    "date": formats.date_format(
+                        timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT"
+                    ),
+                },
+                body=_mail_body(
+                    "cancelled",
+                    meeting=meeting,
+                    when=formats.date_format(
+                        timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                    url=_site_url(meeting.group.get_absolute_url()),
+                ),
+                kind="workinggroups.cancelled",
+            )
+    return meeting
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    meeting: Meeting,
+    by: User,
+    present: list[City],
+    minutes: str,
+    minutes_visibility: str = MinutesVisibility.MEMBERS,
+    now: datetime.datetime | None = None,
+) -> Meeting:
+    """The secretariat records that a meeting was held: who attended, and its minutes.
+
+    Held meetings are what the cadence counts (rule W3).
+    """
+    now = now or timezone.now()
+    meeting = _locked_meeting(meeting, by)
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError(_("A cancelled meeting was not held."))
+    if meeting.starts_at > now:
+        raise ValidationError(_("A meeting is recorded as held once it has started."))
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("Write the minutes of the meeting.")})
+    # the cities that were members on the meeting's day
+    members = set(
+        meeting.group.memberships.filter(
+            joined_on__lte=timezone.localdate(meeting.starts_at)
+        ).values_list("city_id", flat=True)
+    )
+    strangers = [city.name for city in present if city.pk not in members]
+    if strangers:
+        raise ValidationError(
+            {
+                "present": _("Not member cities of the group: %(cities)s")
+                % {"cities": ", ".join(sorted(strangers))}
+            }
+        )
+    meeting.state = MeetingState.HELD
+    meeting.minutes = minutes.strip()
+    meeting.minutes_visibility = minutes_visibility
+    meeting._history_user = by
+    meeting.full_clean()
+    meeting.save()
+    present_ids = {city.pk for city in present}
+    for city_id in members:
+        attendance, _created = Attendance.objects.get_or_create(
+            meeting=meeting, city_id=city_id, defaults={"present": city_id in present_ids}
+        )
+        if attendance.present != (city_id in present_ids):
+            attendance.present = city_id in present_ids
+            attendance.save(update_fields=["present"])
+    update_overdue(group=meeting.group, now=now)
+    return meeting
+
+
 def run_cadence(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """The daily job: plan, mark overdue, remind. Safe to run twice."""
     now = now or timezone.now()
@@ -362,6 +520,7 @@ def run_cadence(*, now: datetime.datetime | None = None) -> dict[str, int]:
     ):
         update_overdue(group=group, now=now)
     due = Meeting.objects.filter(
+        state=MeetingState.PLANNED,
         reminder_sent_at__isnull=True,
         starts_at__gt=now,
         starts_at__lte=now + datetime.timedelta(days=reminder_days()),

@@ -2,5 +2,6 @@
 
 from secretariat.admin import (
     applications,  # noqa: F401
+    cities,  # noqa: F401
     workspace,  # noqa: F401
 )

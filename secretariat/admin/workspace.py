@@ -32,6 +32,7 @@ from secretariat.models.workspace import (
     FollowUp,
     Goal,
     GoalProgress,
+    OpeningMeeting,
     Recommendation,
     RosterMember,
 )
@@ -70,6 +71,63 @@ class RosterMemberAdmin(LeanListAdmin, SimpleHistoryAdmin):
 
 
 # --- annual goals (G1, S8) -------------------------------------------------------------
+
+
+class OpeningMeetingForm(forms.ModelForm):
+    class Meta:
+        model = OpeningMeeting
+        fields = ["mandate", "held_on", "minutes"]
+
+
+@admin.register(OpeningMeeting)
+class OpeningMeetingAdmin(AddedByServiceAdmin, LeanListAdmin, SimpleHistoryAdmin):
+    """Rule G1: the meeting at the start of a mandate where the goals are set."""
+
+    form = OpeningMeetingForm
+    list_display = ["mandate", "held_on", "recorded_by"]
+    list_select_related = ["mandate", "mandate__city", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["mandate", "held_on", *self.readonly_fields]  # the minutes may be corrected
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def create(self, request, form) -> OpeningMeeting:
+        # The form's clean runs the same checks first; the service holds them for every door.
+        return services.record_opening_meeting(
+            mandate=form.cleaned_data["mandate"],
+            held_on=form.cleaned_data["held_on"],
+            minutes=form.cleaned_data["minutes"],
+            by=request.user,
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form_class
+        user = request.user
+
+        class CheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                mandate, held_on = cleaned.get("mandate"), cleaned.get("held_on")
+                if mandate is not None and held_on is not None:
+                    try:
+                        services.check_opening_meeting(
+                            mandate=mandate,
+                            held_on=held_on,
+                            minutes=cleaned.get("minutes") or "",
+                            by=user,
+                        )
+                    except (ValidationError, PermissionDenied) as exc:
+                        self.add_error(None, getattr(exc, "messages", [str(exc)]))
+                return cleaned
+
+        return CheckedForm
 
 
 class AgreementFilter(admin.SimpleListFilter):
@@ -254,6 +312,13 @@ class GoalProgressAdmin(AddedByServiceAdmin, LeanListAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["goal"]
     date_hierarchy = "recorded_on"
     readonly_fields = ["recorded_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            # A correction keeps the goal it was recorded for: re-pointing it would put a
+            # value under a goal nobody recorded it for (rule G1).
+            return ["goal", *self.readonly_fields]
+        return self.readonly_fields
 
     def create(self, request, form) -> GoalProgress:
         return services.record_goal_progress(

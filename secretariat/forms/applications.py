@@ -357,9 +357,20 @@ class ApplicationAdminForm(forms.ModelForm):
         ]
 
     def clean(self):
-        from secretariat.services.applications import check_transition
+        from secretariat.services.applications import check_transition, validate_new_application
 
         cleaned = super().clean()
+        if {"city_name", "country"} & set(self.changed_data) and cleaned.get("country"):
+            # The same rules as the public form (rules M2, M3): an eligible country, not yet
+            # a member, no other open application.
+            try:
+                validate_new_application(
+                    name=cleaned.get("city_name") or "",
+                    country=cleaned["country"],
+                    exclude_pk=self.instance.pk,
+                )
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
         to_state = cleaned.get("next_state")
         if to_state and self.instance.pk:
             try:

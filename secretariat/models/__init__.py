@@ -10,6 +10,7 @@ from secretariat.models.workspace import (  # noqa: F401
     FollowUp,
     Goal,
     GoalProgress,
+    OpeningMeeting,
     Recommendation,
     RosterMember,
 )

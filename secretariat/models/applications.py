@@ -105,14 +105,18 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("summit"),
     )
-    city = models.OneToOneField(
+    # A foreign key, not one-to-one: a city that left the network may apply and be admitted
+    # again, and each admission keeps its application.
+    city = models.ForeignKey(
         City,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="application",
+        related_name="applications",
         verbose_name=_("member city"),
-        help_text=_("The member city created when the application was admitted."),
+        help_text=_(
+            "The member city created (or admitted again) when the application was admitted."
+        ),
     )
     decision_reason = models.TextField(_("reason of the decision"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)

@@ -29,6 +29,7 @@ class RosterMember(models.Model):
         on_delete=models.PROTECT,
         related_name="roster_entries",
         verbose_name=_("user"),
+        limit_choices_to={"is_staff": True},  # rule T1: the secretariat's own staff accounts
     )
     role = models.CharField(_("role"), max_length=10, choices=RosterRole.choices)
     languages = models.CharField(
@@ -59,6 +60,36 @@ class RosterMember(models.Model):
     def __str__(self) -> str:
         name = self.user.get_full_name() or self.user.get_username()
         return f"{name} ({self.get_role_display()})"
+
+
+class OpeningMeeting(models.Model):
+    """The meeting at the start of a mandate where the year's goals are set (rule G1)."""
+
+    mandate = models.OneToOneField(
+        Mandate,
+        on_delete=models.PROTECT,
+        related_name="opening_meeting",
+        verbose_name=_("mandate"),
+    )
+    held_on = models.DateField(_("held on"))
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opening meeting of a mandate")
+        verbose_name_plural = _("opening meetings of the mandates")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return str(_("Opening meeting of the %(year)s mandate") % {"year": self.mandate.year})
 
 
 class Goal(models.Model):

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from members.enums import CityStatus
 from members.models import City, Country
 from members.text import fold
 from presidency.models import Summit
@@ -31,12 +32,20 @@ def application_history(application: Application) -> QuerySet[ApplicationEvent]:
 
 def member_city_name(*, name: str, country: Country) -> str | None:
     """The name of the member city of this name in this country, whatever its case and
-    diacritics, or None (rule M3)."""
+    diacritics, or None (rule M3). A city that left the network may apply again."""
     return (
-        City.objects.filter(country=country, search_name=fold(name))
+        City.objects.filter(country=country, search_name=fold(name), status=CityStatus.ACTIVE)
         .values_list("name", flat=True)
         .first()
     )
+
+
+def former_member(*, name: str, country: Country) -> City | None:
+    """The city of this name in this country that left the network, if any: admitting its
+    new application makes it a member again (the same row, its history kept)."""
+    return City.objects.filter(
+        country=country, search_name=fold(name), status=CityStatus.WITHDRAWN
+    ).first()
 
 
 def has_open_application(*, name: str, country: Country, exclude_pk: int | None = None) -> bool:

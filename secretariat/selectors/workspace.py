@@ -25,10 +25,12 @@ from secretariat.models.workspace import (
     FollowUp,
     Goal,
     GoalProgress,
+    OpeningMeeting,
     Recommendation,
     RosterMember,
 )
-from workinggroups.models import WorkingGroup
+from workinggroups.enums import RequestState
+from workinggroups.models import ExtraSessionRequest, WorkingGroup
 from workinggroups.selectors import overdue_groups
 
 # --- the roster (T2) ------------------------------------------------------------------
@@ -47,9 +49,17 @@ def active_roster(today: datetime.date | None = None) -> QuerySet[RosterMember]:
 
 def roster_problems(today: datetime.date | None = None) -> list[tuple[str, str]]:
     """What the active roster lacks under rule T2, as (code, message); empty when complete."""
-    counts = active_roster(today).aggregate(
-        secretaries=Count("pk", filter=Q(role=RosterRole.SECRETARY)),
-        english_experts=Count("pk", filter=Q(role=RosterRole.EXPERT, english_fluent=True)),
+    # People, not rows: one person with two expert rows is one expert, and the secretary
+    # is not also one of the experts (rule T2: a secretary and at least two experts).
+    active = active_roster(today)
+    secretaries = active.filter(role=RosterRole.SECRETARY).values("user_id")
+    counts = active.aggregate(
+        secretaries=Count("user", filter=Q(role=RosterRole.SECRETARY), distinct=True),
+        english_experts=Count(
+            "user",
+            filter=Q(role=RosterRole.EXPERT, english_fluent=True) & ~Q(user__in=secretaries),
+            distinct=True,
+        ),
     )
     problems = []
     if not counts["secretaries"]:
@@ -281,6 +291,20 @@ def desk_items(today: datetime.date | None = None) -> list[DeskItem]:
                 level="info",
             )
         )
+    pending = ExtraSessionRequest.objects.filter(state=RequestState.PENDING).count()
+    if pending:
+        items.append(
+            DeskItem(
+                label=ngettext(
+                    "%(n)d request for an extra session waits for an answer (rule W4)",
+                    "%(n)d requests for an extra session wait for an answer (rule W4)",
+                    pending,
+                )
+                % {"n": pending},
+                url=_changelist(ExtraSessionRequest, f"state__exact={RequestState.PENDING}"),
+                count=pending,
+            )
+        )
     failed = Mail.objects.filter(state=MailState.FAILED).count()
     if failed:
         items.append(
@@ -302,6 +326,16 @@ def desk_items(today: datetime.date | None = None) -> list[DeskItem]:
                 % {"n": awaiting},
                 url=_changelist(Goal, "agreement=awaiting"),
                 count=awaiting,
+            )
+        )
+    mandate = Mandate.objects.filter(year=today.year, opening_meeting__isnull=True).first()
+    if mandate is not None:
+        items.append(
+            DeskItem(
+                label=_("The opening meeting of the %(year)s mandate is not recorded (rule G1)")
+                % {"year": mandate.year},
+                url=_changelist(OpeningMeeting),
+                level="info",
             )
         )
     soon = today + datetime.timedelta(days=90)

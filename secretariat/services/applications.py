@@ -18,14 +18,15 @@ from django.utils.translation import gettext as _
 
 from members.enums import PersonRole
 from members.models import City, Country, User
-from members.services import appoint_person, create_city
+from members.services import appoint_person, create_city, readmit_city
 from outbox.services import Message, queue_mail, queue_mails
 from presidency.models import Summit
 from secretariat.enums.applications import ApplicationState, allowed_transitions
 from secretariat.models.applications import Application, ApplicationEvent
 from secretariat.selectors import applications as selectors
 from workinggroups.enums import GroupState
-from workinggroups.models import GroupMembership, WorkingGroup
+from workinggroups.models import WorkingGroup
+from workinggroups.services import join_group
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,14 @@ def status_link(application: Application) -> str:
     return f"{settings.SITE_URL}{application.get_status_url()}"
 
 
-def validate_new_application(*, name: str, country: Country | None) -> None:
-    """The rules a new application must meet beyond its fields' formats (rules M2, M3)."""
+def validate_new_application(
+    *, name: str, country: Country | None, exclude_pk: int | None = None
+) -> None:
+    """The rules a new application must meet beyond its fields' formats (rules M2, M3).
+
+    The admin's change form asks the same when the secretariat corrects the city or the
+    country of application ``exclude_pk``.
+    """
     if country is None:
         return
     if not country.eligible:
@@ -64,7 +71,7 @@ def validate_new_application(*, name: str, country: Country | None) -> None:
         raise ValidationError(
             {"city_name": _("%(city)s is already a member of the network.") % {"city": member}}
         )
-    if selectors.has_open_application(name=name, country=country):
+    if selectors.has_open_application(name=name, country=country, exclude_pk=exclude_pk):
         raise ValidationError(
             {
                 "city_name": _(
@@ -226,28 +233,47 @@ def check_transition(
                 _("The %(summit)s is over: propose the application to a coming summit.")
                 % {"summit": summit}
             )
-    # rule M2: a city joins at the Annual Summit, not before it starts
+    # rule M2: a city joins at the Annual Summit: on its days, not before, not after
     if to_state == ApplicationState.ADMITTED and today < application.summit.starts_on:
         raise ValidationError(
             _("A city is admitted at its summit: not before %(date)s (rule M2).")
             % {"date": formats.date_format(application.summit.starts_on, "DATE_FORMAT")}
         )
+    if to_state == ApplicationState.ADMITTED and today > application.summit.ends_on:
+        raise ValidationError(
+            _(
+                "The %(summit)s ended on %(date)s: a city is admitted during its summit "
+                "(rule M2). Propose the application to a coming summit."
+            )
+            % {
+                "summit": application.summit,
+                "date": formats.date_format(application.summit.ends_on, "DATE_FORMAT"),
+            }
+        )
     if to_state == ApplicationState.DECLINED and not reason.strip():
         raise ValidationError(_("Say why the application is declined."))
 
 
-def _admit(application: Application) -> City:
-    """Create the member city, its mayor and contact person from the application (rule M2)."""
+def _admit(application: Application, by: User | None) -> City:
+    """Create the member city, its mayor and contact person from the application (rule M2).
+
+    A city that left the network and applied again becomes a member again: the same row,
+    its earlier membership kept in its history.
+    """
     joined_on = application.summit.starts_on
-    city = create_city(
-        name=application.city_name,
-        country=application.country,
-        joined_on=joined_on,
-        website=application.website,
-        population=application.population,
-        latitude=application.latitude,
-        longitude=application.longitude,
-    )
+    former = selectors.former_member(name=application.city_name, country=application.country)
+    if former is not None:
+        city = readmit_city(city=former, joined_on=joined_on, by=by)
+    else:
+        city = create_city(
+            name=application.city_name,
+            country=application.country,
+            joined_on=joined_on,
+            website=application.website,
+            population=application.population,
+            latitude=application.latitude,
+            longitude=application.longitude,
+        )
     appoint_person(
         city=city, role=PersonRole.MAYOR, name=application.mayor_name, started_on=joined_on
     )
@@ -261,9 +287,7 @@ def _admit(application: Application) -> City:
         started_on=joined_on,
     )
     for group in application.working_groups.filter(state=GroupState.ACTIVE):
-        membership = GroupMembership(group=group, city=city, contact=contact)
-        membership.full_clean()
-        membership.save()
+        join_group(group=group, city=city, contact=contact, by=by)
     return city
 
 
@@ -292,7 +316,7 @@ def transition_application(
     if to_state == ApplicationState.PROPOSED:
         locked.summit = summit
     if to_state == ApplicationState.ADMITTED:
-        locked.city = _admit(locked)
+        locked.city = _admit(locked, by)
     if to_state in (ApplicationState.DECLINED, ApplicationState.WITHDRAWN):
         locked.decision_reason = reason.strip()
     locked.state = to_state

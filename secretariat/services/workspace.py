@@ -33,6 +33,7 @@ from secretariat.models.workspace import (
     FollowUp,
     Goal,
     GoalProgress,
+    OpeningMeeting,
     Recommendation,
 )
 from workinggroups.models import WorkingGroup
@@ -92,6 +93,49 @@ def _agree(goal: Goal, *, party: str, by: User) -> None:
         goal.secretariat_agreed_at, goal.secretariat_agreed_by = now, by
 
 
+def check_opening_meeting(
+    *, mandate: Mandate, held_on: datetime.date, minutes: str, by: User
+) -> None:
+    """May ``by`` record this opening meeting (rule G1)? The admin's form asks it too.
+
+    The secretariat or the mandate's president records it, once; it is held in the
+    mandate's own year, and not in the future.
+    """
+    if party_of(user=by, mandate=mandate) is None:
+        raise PermissionDenied(
+            _("Only the president or the secretariat record the mandate's opening meeting.")
+        )
+    errors = {}
+    if held_on.year != mandate.year:
+        errors["held_on"] = _(
+            "The opening meeting of the %(year)s mandate is held in %(year)s (rule G1)."
+        ) % {"year": mandate.year}
+    elif held_on > timezone.localdate():
+        errors["held_on"] = _("Record the meeting once it has been held.")
+    if not minutes.strip():
+        errors["minutes"] = _("Write the minutes of the meeting.")
+    if errors:
+        raise ValidationError(errors)
+    if OpeningMeeting.objects.filter(mandate=mandate).exists():
+        raise ValidationError(
+            _("The opening meeting of the %(year)s mandate is already recorded.")
+            % {"year": mandate.year}
+        )
+
+
+@transaction.atomic
+def record_opening_meeting(
+    *, mandate: Mandate, held_on: datetime.date, minutes: str, by: User
+) -> OpeningMeeting:
+    """Record the meeting at the start of a mandate where its goals are set (rule G1)."""
+    check_opening_meeting(mandate=mandate, held_on=held_on, minutes=minutes, by=by)
+    meeting = OpeningMeeting(
+        mandate=mandate, held_on=held_on, minutes=minutes.strip(), recorded_by=by
+    )
+    _save(meeting, by=by)
+    return meeting
+
+
 @transaction.atomic
 def propose_goal(
     *,
@@ -109,6 +153,19 @@ def propose_goal(
     party = party_of(user=by, mandate=mandate)
     if party is None:
         raise PermissionDenied(_("Only the president or the secretariat propose annual goals."))
+    # rule G1: goals are set at the start of a mandate: the current one, or the next one once
+    # its city is elected (its mandate row exists then); never a mandate already over.
+    this_year = timezone.localdate().year
+    if mandate.year not in (this_year, this_year + 1):
+        raise ValidationError(
+            {
+                "mandate": _(
+                    "Goals are set for the current mandate, or the next one once elected "
+                    "(rule G1); the %(year)s mandate is not open for goals."
+                )
+                % {"year": mandate.year}
+            }
+        )
     goal = Goal(
         mandate=mandate,
         title=title.strip(),

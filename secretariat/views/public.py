@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from common.publicpages import public_page
 from members import selectors as member_selectors
 from members.models import City
-from members.roles import is_secretariat
+from members.roles import acts_for_city, is_secretariat
 from presidency import selectors as presidency_selectors
 from secretariat.selectors import home as home_selectors
 from secretariat.views import workspace as workspace_views
@@ -80,6 +80,7 @@ class CityListView(TemplateView):
         context["page_obj"] = page
         context["countries"] = member_selectors.group_by_country(page.object_list)
         context["total"] = paginator.count
+        context["former"] = member_selectors.former_cities(query)
         return context
 
 
@@ -111,6 +112,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             if is_secretariat(request.user):
                 return redirect("admin:index")
             raise PermissionDenied
+        if request.user.is_authenticated and not acts_for_city(request.user):
+            raise PermissionDenied  # a deactivated account, or a city that left the network
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

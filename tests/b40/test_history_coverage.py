@@ -36,17 +36,36 @@ def test_every_model_the_secretariat_writes_keeps_history(secretariat_user):
     assert without == set(NO_HISTORY)
 
 
+QUERYSET_MARKERS = ("objects", ".filter(", ".all(", ".exclude(", "select_for_update(")
+
+
+def _queryset_names(tree: ast.AST) -> set[str]:
+    """Names bound to a queryset somewhere in the module: ``qs = Model.objects.filter(...)``."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            value = ast.unparse(node.value)
+            if any(marker in value for marker in QUERYSET_MARKERS):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
 def _bulk_writes(path: Path) -> list[str]:
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    querysets = _queryset_names(tree)
+    for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr in {"update", "bulk_update"}
         ):
             receiver = ast.unparse(node.func.value)
-            if node.func.attr == "bulk_update" or any(
-                marker in receiver for marker in ("objects", ".filter(", ".all(", ".exclude(")
+            if (
+                node.func.attr == "bulk_update"
+                or any(marker in receiver for marker in QUERYSET_MARKERS)
+                or receiver in querysets
             ):
                 found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)[:80]}")
     return found
@@ -79,3 +98,15 @@ def test_the_bulk_update_check_finds_one(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("Goal.objects.filter(pk=1).update(title='x')\nd = {}\nd.update(a=1)\n")
     assert len(_bulk_writes(sample)) == 1
+
+
+def test_the_bulk_update_check_follows_a_queryset_through_a_name(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def f():\n"
+        "    qs = Goal.objects.filter(pk=1)\n"
+        "    qs.update(title='x')\n"
+        "    seen = set()\n"
+        "    seen.update({1})\n"
+    )
+    assert [hit.split(": ", 1)[1] for hit in _bulk_writes(sample)] == ["qs.update(title='x')"]

@@ -17,6 +17,8 @@ DATA_MIGRATIONS = [
     "secretariat.migrations.0004_workspace_permissions",
     "presidency.migrations.0005_ballot_attempts",
     "reports.migrations.0002_report_permissions",
+    "members.migrations.0008_city_withdrawal",
+    "secretariat.migrations.0014_mandate_opening_meeting",
 ]
 
 

@@ -57,11 +57,13 @@ def test_founding_summit_is_istanbul_2021(db):
     )
 
 
-def test_secretariat_group_can_manage_cities_but_not_delete_them(db):
+def test_secretariat_group_can_manage_cities_but_not_add_or_delete_them(db):
     from django.contrib.auth.models import Group
 
     codenames = set(
         Group.objects.get(name="Secretariat").permissions.values_list("codename", flat=True)
     )
-    assert {"view_city", "change_city", "add_city", "view_mail", "add_person"} <= codenames
+    assert {"view_city", "change_city", "view_mail", "add_person"} <= codenames
+    # rule M2: a city joins by admission at a summit, never added in the admin
+    assert "add_city" not in codenames
     assert "delete_city" not in codenames

@@ -40,6 +40,7 @@ def test_submit_candidacy_after_the_period_closed_refused(election, staff):
 def test_submit_candidacy_inactive_city_names_rule_s3(election, staff):
     split = city("split")
     split.status = CityStatus.WITHDRAWN
+    split.left_on, split.withdrawal_reason = datetime.date(2026, 1, 1), "Left (test)."
     split.save()
     with pytest.raises(ValidationError, match="Rule S3"):
         services.submit_candidacy(election=election, city=split, by=staff)

@@ -44,6 +44,7 @@ def test_electorate_frozen_when_the_round_opens(election, staff):
     )
     withdrawn = city("patras")
     withdrawn.status = CityStatus.WITHDRAWN
+    withdrawn.left_on, withdrawn.withdrawal_reason = datetime.date(2026, 11, 21), "Left."
     withdrawn.save()  # leaving after the round opened does not change the list
     electorate = set(round_.electorate.values_list("slug", flat=True))
     assert len(electorate) == 26

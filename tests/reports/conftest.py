@@ -213,6 +213,7 @@ def network(db, staff):
     CityFactory(name="Bitola", slug="bitola", joined_on=datetime.date(2026, 2, 1))
     pula = city("pula")
     pula.status = CityStatus.WITHDRAWN
+    pula.left_on, pula.withdrawal_reason = datetime.date(2025, 6, 1), "Left (test)."
     pula._history_date = at(2025, 6, 1, 9)
     pula.save()
     application(

@@ -69,7 +69,7 @@ def test_the_history_obeys_the_charter(demo):
     )
     assert admitted.count() == 8
     assert all(a.city.joined_on == a.summit.starts_on for a in admitted)
-    assert City.objects.filter(status="active").count() == 33
+    assert City.objects.filter(status="active").count() == 32  # 33 joined, Tekirdağ left
     states = set(Application.objects.values_list("state", flat=True))
     assert {ApplicationState.DECLINED, ApplicationState.WITHDRAWN} <= states
     # the admitted cities voted at their summit's election (rule P1: the frozen electorate)
@@ -213,7 +213,7 @@ def test_the_report_page_shows_the_narrative_beside_its_tables(demo):
 
 def test_the_home_page_counts_the_grown_network(demo):
     page = Client().get("/").content.decode()
-    assert '<p class="stat mb-0">33</p>' in page
+    assert '<p class="stat mb-0">32</p>' in page
     assert "Athens" in page  # presides over the network in 2026
 
 
@@ -238,3 +238,26 @@ def test_a_city_dashboard_shows_its_history(demo):
     page = client.get("/my-city/").content.decode()
     assert "Athens presides the network in 2026 (demo)" in page  # an announcement of 2025
     assert "Local climate action" in page
+
+
+def test_the_demo_shows_a_withdrawn_city_a_cancelled_and_a_held_meeting(demo):
+    # issue 17: a city that left, with its date and reason, shown apart on the member list
+    tekirdag = City.objects.get(slug="tekirdag")
+    assert (tekirdag.status, str(tekirdag.left_on)) == ("withdrawn", "2026-10-01")
+    assert "(demo)" in tekirdag.withdrawal_reason
+    assert not tekirdag.group_memberships.exists()
+    page = Client().get("/cities/").content.decode()
+    assert "Former members" in page and "Tekirda" in page.split("Former members", 1)[1]
+    # a cancelled quarterly meeting with its reason; held meetings with attendance, minutes
+    cancelled = Meeting.objects.get(state="cancelled")
+    assert "(demo)" in cancelled.cancellation_reason
+    held = Meeting.objects.filter(state="held")
+    assert held.count() >= 5 * 4
+    assert all(m.minutes for m in held)
+    assert held.filter(attendances__present=True).exists()
+    # rule G1: each mandate with goals has its opening meeting recorded
+    from secretariat.models import OpeningMeeting
+
+    assert OpeningMeeting.objects.filter(mandate__goals__isnull=False).distinct().count() >= 3
+    group_page = Client().get(cancelled.group.get_absolute_url()).content.decode()
+    assert "The heritage festival in the host city" in group_page

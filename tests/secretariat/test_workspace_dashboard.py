@@ -102,7 +102,8 @@ def test_desk_lists_goals_awaiting_agreement_and_upcoming_summits(secretariat_cl
         ends_on=today + datetime.timedelta(days=21),
     )
     items = desk_items()
-    assert [i.level for i in items] == ["warning", "info"]
+    # the goal, the mandate's opening meeting not yet recorded (rule G1), the summit
+    assert [i.level for i in items] == ["warning", "info", "info"]
     assert items[0].url.endswith("?agreement=awaiting")
     html = secretariat_client.get(reverse("admin:index")).content.decode()
     assert "1 annual goal awaits agreement" in html

@@ -18,7 +18,7 @@ from tests.factories import (
     WorkingGroupFactory,
 )
 from workinggroups import services, tasks
-from workinggroups.enums import GroupState, MeetingKind
+from workinggroups.enums import GroupState, MeetingKind, MeetingState
 from workinggroups.models import Meeting, WorkingGroup
 
 # --- month arithmetic -------------------------------------------------------------------
@@ -158,14 +158,16 @@ def test_an_extra_session_has_no_slot_and_a_regular_meeting_has_one(db, at):
 
 def test_group_overdue_when_more_than_three_months_without_a_meeting(db, at):
     group = WorkingGroupFactory()
-    MeetingFactory(group=group, starts_at=at(2025, 11, 30, 11))
+    MeetingFactory(group=group, starts_at=at(2025, 11, 30, 11), state=MeetingState.HELD)
 
     assert services.update_overdue(group=group, now=at(2026, 2, 28, 20)) is False
     assert services.update_overdue(group=group, now=at(2026, 3, 1, 9)) is True
     group.refresh_from_db()
     assert group.overdue_since == datetime.date(2026, 2, 28)
 
-    MeetingFactory(group=group, kind=MeetingKind.EXTRA, starts_at=at(2026, 3, 2, 11))
+    MeetingFactory(
+        group=group, kind=MeetingKind.EXTRA, starts_at=at(2026, 3, 2, 11), state=MeetingState.HELD
+    )
     assert services.update_overdue(group=group, now=at(2026, 3, 3, 9)) is False
     group.refresh_from_db()
     assert group.overdue_since is None
@@ -198,7 +200,7 @@ def test_run_cadence_twice_plans_once_and_reminds_once(
     member_contacts, at, django_capture_on_commit_callbacks
 ):
     group = member_contacts
-    MeetingFactory(group=group, starts_at=at(2025, 11, 30, 11))
+    MeetingFactory(group=group, starts_at=at(2025, 11, 30, 11), state=MeetingState.HELD)
     now = at(2026, 2, 24, 9)  # the next meeting (28 Feb, 11:00) is within five days
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -77,3 +77,12 @@ def test_feed_queries_do_not_grow(client, climate, django_assert_max_num_queries
         MeetingFactory(group=climate, starts_at=timezone.now() + datetime.timedelta(days=n + 1))
     with django_assert_max_num_queries(3):
         client.get(reverse("workinggroups:feed-all"))
+
+
+def test_a_cancelled_meeting_is_cancelled_in_the_feed(client, climate, secretariat_user):
+    from workinggroups import services
+
+    meeting = MeetingFactory(group=climate)
+    services.cancel_meeting(meeting=meeting, by=secretariat_user, reason="No quorum")
+    calendar = parse(client.get(reverse("workinggroups:feed-group", args=[climate.slug])))
+    assert [str(e["STATUS"]) for e in calendar.walk("VEVENT")] == ["CANCELLED"]

@@ -20,6 +20,13 @@ GROUPS = [
 
 def load(apps, schema_editor):
     WorkingGroup = apps.get_model("workinggroups", "WorkingGroup")
+    # Reloaded by the browser tests on today's model (tests/e2e/conftest.py), whose CHECK
+    # constraint asks the founding groups to say so (0007); the historical model has no flag.
+    flags = (
+        {"is_founding": True}
+        if "is_founding" in {f.name for f in WorkingGroup._meta.get_fields()}
+        else {}
+    )
     for name, slug, topic in GROUPS:
         WorkingGroup.objects.get_or_create(
             slug=slug,
@@ -28,6 +35,7 @@ def load(apps, schema_editor):
                 "topic": topic,
                 "state": "active",
                 "created_on": datetime.date(2021, 11, 30),
+                **flags,
             },
         )
     grant_model_permissions(
