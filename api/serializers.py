@@ -68,10 +68,7 @@ class CitySerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_joined_at_summit(self, city) -> int | None:
-        application = getattr(city, "application", None)
-        if application is None or application.summit is None:
-            return None
-        return application.summit.year
+        return getattr(city, "admitted_at", None)
 
 
 class MandateSerializer(serializers.Serializer):

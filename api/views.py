@@ -8,7 +8,7 @@ the data version (never stale); what is rendered is rate-limited per client
 
 import io
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +25,8 @@ from members.models import City
 from presidency import selectors as presidency_selectors
 from presidency.models import Election, Summit
 from reports import selectors as report_selectors
+from secretariat.enums.applications import ApplicationState
+from secretariat.models import Application
 from secretariat.selectors import workspace as workspace_selectors
 from workinggroups import selectors as group_selectors
 from workinggroups.models import Attendance, GroupMembership, Meeting
@@ -37,8 +39,20 @@ STATUS_PARAMETER = OpenApiParameter(
 )
 
 
+def with_admission(cities):
+    """The year of the summit of each city's latest admission (a city may leave and be
+    admitted again), as ``admitted_at``."""
+    return cities.annotate(
+        admitted_at=Subquery(
+            Application.objects.filter(city=OuterRef("pk"), state=ApplicationState.ADMITTED)
+            .order_by("-summit__starts_on")
+            .values("summit__year")[:1]
+        )
+    )
+
+
 def cities_queryset(status: str | None = None):
-    cities = City.objects.select_related("country", "application__summit").order_by(
+    cities = with_admission(City.objects.select_related("country")).order_by(
         "country__name", "name"
     )
     if status in CityStatus.values:
@@ -210,7 +224,7 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
 @public_page
 def cities_csv(request: HttpRequest) -> HttpResponse:
     """The member list (active cities) as CSV, in the website's order."""
-    cities = member_selectors.cities_for_list().select_related("application__summit")
+    cities = with_admission(member_selectors.cities_for_list())
     rows = (
         [
             city.slug,

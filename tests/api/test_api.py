@@ -1,6 +1,7 @@
 """The open data API: the same data as the public pages, never a secret ballot's choice."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -68,7 +69,13 @@ def test_every_field_of_the_schema_is_described(client):
 
 
 def test_the_cities_are_those_of_the_member_list(client):
-    CityFactory(name="Ohrid", slug="ohrid", status="withdrawn")
+    CityFactory(
+        name="Ohrid",
+        slug="ohrid",
+        status="withdrawn",
+        left_on=datetime.date(2025, 1, 1),
+        withdrawal_reason="Left (test)",
+    )
     active = all_rows(client, "api:city-list", status="active")
     page = client.get(reverse("secretariat:city-list")).content.decode()
     assert len(active) == 25

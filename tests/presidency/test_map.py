@@ -47,7 +47,9 @@ def test_the_presiding_and_new_cities_are_marked_and_named_former_members_not_sh
         longitude=Decimal("20.80194"),
     )
     CityFactory(name="Old member", slug="old", joined_on=datetime.date(2022, 11, 1))  # no coords
-    City.objects.filter(slug="pula").update(status=CityStatus.WITHDRAWN)
+    City.objects.filter(slug="pula").update(
+        status=CityStatus.WITHDRAWN, left_on=datetime.date(2025, 1, 1), withdrawal_reason="Left"
+    )
     html = client.get(reverse("secretariat:home")).content.decode()
     found = dots(html)
     assert found["/cities/skopje/"] == ("highlight", "Skopje, presiding city")
