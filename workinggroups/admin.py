@@ -312,6 +312,11 @@ class MeetingAdmin(LeanListAdmin, SimpleHistoryAdmin):
             queryset,
             form_class=ReasonForm,
             title=_("Cancel the meetings"),
+            done=ngettext_lazy(
+                "%(n)d meeting cancelled; its member cities are told why.",
+                "%(n)d meetings cancelled; their member cities are told why.",
+                "n",
+            ),
             apply=lambda meeting, data: services.cancel_meeting(
                 meeting=meeting, by=request.user, reason=data["reason"]
             ),
@@ -332,6 +337,11 @@ class MeetingAdmin(LeanListAdmin, SimpleHistoryAdmin):
             queryset,
             form_class=partial(RecordMeetingForm, cities=cities),
             title=_("Record the meeting as held"),
+            done=ngettext_lazy(
+                "%(n)d meeting recorded as held, with its attendance and minutes.",
+                "%(n)d meetings recorded as held, with their attendance and minutes.",
+                "n",
+            ),
             apply=lambda meeting, data: services.record_meeting(
                 meeting=meeting,
                 by=request.user,

@@ -7,6 +7,7 @@ subclass of ``members.admin.CityAdmin`` registered in its place.
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from members.admin import CityAdmin as MembersCityAdmin
 from members.models import City
@@ -32,6 +33,11 @@ class CityAdmin(MembersCityAdmin):
             queryset,
             form_class=WithdrawalForm,
             title=_("Record that these cities left the network"),
+            done=ngettext_lazy(
+                "%(n)d city recorded as having left the network.",
+                "%(n)d cities recorded as having left the network.",
+                "n",
+            ),
             apply=lambda city, data: withdraw_member_city(
                 city=city, on=data["on"], reason=data["reason"], by=request.user
             ),

@@ -9,7 +9,6 @@
 
 import pytest
 from django.apps import apps
-from django.contrib import admin
 from django.core import serializers
 from django.test import RequestFactory
 from django.urls import get_resolver, reverse
@@ -20,6 +19,7 @@ from presidency import services as presidency_services
 from presidency.models import BallotRecord, Candidacy
 from secretariat.enums.workspace import FollowUpState
 from secretariat.services import workspace as workspace_services
+from tests.admin import registered_admins
 from tests.factories import (
     CityUserFactory,
     ElectionFactory,
@@ -92,7 +92,7 @@ def admin_urls(model) -> tuple[str, str]:
 
 
 def registered() -> dict[str, type]:
-    return {model._meta.label: model for model in admin.site._registry}
+    return {model._meta.label: model for model, _model_admin in registered_admins()}
 
 
 def test_every_admin_page_has_a_row_in_the_matrix():
@@ -111,7 +111,7 @@ def test_the_secretariat_deletes_nothing(secretariat_user):
     request.user = secretariat_user
     deletes = {
         model._meta.label
-        for model, model_admin in admin.site._registry.items()
+        for model, model_admin in registered_admins()
         if model_admin.has_delete_permission(request)
     }
     assert deletes == SECRETARIAT_DELETES

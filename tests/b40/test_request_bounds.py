@@ -7,11 +7,11 @@ first; Django refuses a body past ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or with more t
 
 import pytest
 from django.conf import settings
-from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from tests.admin import registered_admins
 from tests.b40.test_permission_matrix import _cases, world  # noqa: F401 - the fixture
 from tests.factories import SecretariatUserFactory
 
@@ -74,7 +74,7 @@ def test_every_city_form_refuses_oversized_posts(world, mayor):  # noqa: F811
 
 def test_every_admin_form_refuses_oversized_posts(db):
     client = _client(SecretariatUserFactory())
-    for model in admin.site._registry:
+    for model, _model_admin in registered_admins():
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         _assert_bounded(client, reverse(f"{prefix}_changelist"))  # the actions
         _assert_bounded(client, reverse(f"{prefix}_add"))

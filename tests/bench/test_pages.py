@@ -67,6 +67,8 @@ def _grow(rng: random.Random, *, city: City, group: WorkingGroup, summit: Summit
         topic="More",
         state=GroupState.ACTIVE,
         created_on=datetime.date(2021, 1, 1),
+        presidency_approved_at=now,  # rule W5: both keys
+        secretariat_approved_at=now,
     )
     election = summit.election
     for c in new[:5]:

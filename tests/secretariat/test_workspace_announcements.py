@@ -1,6 +1,7 @@
 """Announcements (rule T3): addressed to all, one working group's cities or chosen cities;
 shown in each addressed city's dashboard and mailed to its contacts through the outbox."""
 
+import datetime
 import re
 
 import pytest
@@ -45,6 +46,8 @@ def post(by, **kwargs) -> Announcement:
 def test_announcement_to_all_reaches_every_active_city(secretariat_user):
     withdrawn = city("pula")
     withdrawn.status = "withdrawn"
+    withdrawn.left_on = datetime.date(2025, 1, 1)
+    withdrawn.withdrawal_reason = "Left (test)"
     withdrawn.save()
     announcement = post(secretariat_user, audience=Audience.ALL)
     assert announcement.deliveries.count() == 24

@@ -180,6 +180,8 @@ def test_dashboard_lists_recommendations_with_constant_queries(
 def test_withdrawn_city_cannot_follow_up():
     city = City.objects.get(slug="split")
     city.status = "withdrawn"
+    city.left_on = datetime.date(2025, 1, 1)
+    city.withdrawal_reason = "Left (test)"
     city.save()
     with pytest.raises(PermissionDenied):
         services.record_follow_up(

@@ -180,8 +180,7 @@ def test_admin_add_makes_a_proposal_not_an_active_group(secretariat_client, secr
     assert group.proposed_by == secretariat_user
 
 
-def test_admin_add_goes_on_with_the_row_the_service_wrote(secretariat_client, secretariat_user):
-    """Save and continue: the page, the inline and the admin's log are the proposal's."""
+def test_admin_add_refuses_members_for_a_group_not_yet_active(secretariat_client):
     response = secretariat_client.post(
         reverse("admin:workinggroups_workinggroup_add"),
         {
@@ -190,6 +189,21 @@ def test_admin_add_goes_on_with_the_row_the_service_wrote(secretariat_client, se
             "memberships-TOTAL_FORMS": "1",
             "memberships-INITIAL_FORMS": "0",
             "memberships-0-city": City.objects.get(slug="tirana").pk,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the reason
+    assert not WorkingGroup.objects.filter(name="Tourism").exists()
+
+
+def test_admin_add_goes_on_with_the_row_the_service_wrote(secretariat_client, secretariat_user):
+    """Save and continue: the page, the inline and the admin's log are the proposal's."""
+    response = secretariat_client.post(
+        reverse("admin:workinggroups_workinggroup_add"),
+        {
+            "name": "Tourism",
+            "topic_en": "Cities and visitors.",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
             "_continue": "1",
         },
     )
@@ -198,7 +212,7 @@ def test_admin_add_goes_on_with_the_row_the_service_wrote(secretariat_client, se
     assert response["Location"] == reverse(
         "admin:workinggroups_workinggroup_change", args=[group.pk]
     )
-    assert [m.city.slug for m in group.memberships.all()] == ["tirana"]
+    assert not group.memberships.exists()  # a proposed group has no members yet
     entry = LogEntry.objects.get(user=secretariat_user)
     assert (entry.object_id, entry.action_flag) == (str(group.pk), ADDITION)
     page = secretariat_client.get(response["Location"]).content.decode()
