@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.adminkit import export_as_csv
-from presidency import services
+from presidency import checks, services
 from presidency.enums import RoundState
 from presidency.models import (
     BallotAttempt,
@@ -36,8 +37,78 @@ def _run(modeladmin, request, queryset, call, done) -> None:
         modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
 
 
+class _RequestFormMixin:
+    """Hands the request to the admin's form, whose validation calls the service."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, request=request, **kw)
+
+        return RequestForm
+
+
+def _add_service_errors(form, exc) -> None:
+    """A service's refusal, shown on the form: on its field when it names one."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, getattr(exc, "messages", [str(exc)]))
+
+
+class SummitAdminForm(forms.ModelForm):
+    """A new summit goes through ``services.plan_summit`` (rule S6, the year of its first
+    day); the host and the year of a summit are then fixed (closing an election sets the
+    next summit's host)."""
+
+    class Meta:
+        model = Summit
+        fields = [
+            "year",
+            "host_city",
+            "starts_on",
+            "ends_on",
+            "venue",
+            "programme",
+            "state",
+            "registration_deadline",
+            "meals_per_day",
+        ]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def _post_clean(self):
+        if self.errors or self.instance.pk:
+            super()._post_clean()  # full_clean: the constraints, rule S6 in clean()
+            return
+        data = self.cleaned_data
+        try:
+            self.instance = services.plan_summit(
+                year=data["year"],
+                host_city=data["host_city"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                venue=data.get("venue", ""),
+                programme=data.get("programme", ""),
+                by=self.request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _add_service_errors(self, exc)
+            return
+        # The rest of the form (state, deadline, meals) on the planned summit.
+        for name in ("state", "registration_deadline", "meals_per_day"):
+            if name in data:
+                setattr(self.instance, name, data[name])
+
+
 @admin.register(Summit)
-class SummitAdmin(SimpleHistoryAdmin):
+class SummitAdmin(_RequestFormMixin, SimpleHistoryAdmin):
+    form = SummitAdminForm
     list_display = [
         "year",
         "host_city",
@@ -53,16 +124,58 @@ class SummitAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["host_city"]
     actions = [export_as_csv]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["year", "host_city"]  # rule S6: set by the mandate, through the services
+        return []
+
 
 class MandateAdminForm(forms.ModelForm):
+    """New: ``services.record_mandate`` (rules S4, S5, S6). Existing: only the mayor, with a
+    reason, through ``services.correct_mandate_mayor``."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=services.REASON_MAX,
+        required=False,
+        help_text=_("Kept in the mandate's history, e.g. “The mayor changed on 1 March.”"),
+    )
+
     class Meta:
         model = Mandate
         fields = ["year", "city", "mayor", "elected_at"]
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def _post_clean(self):
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            if self.instance.pk:
+                self.instance = services.correct_mandate_mayor(
+                    mandate=self.instance,
+                    mayor=data.get("mayor"),
+                    reason=data.get("reason", ""),
+                    by=self.request.user,
+                )
+            else:
+                checks.require_secretariat(by=self.request.user)
+                self.instance = services.record_mandate(
+                    year=data["year"],
+                    city=data["city"],
+                    mayor=data.get("mayor"),
+                    elected_at=data.get("elected_at"),
+                )
+        except (ValidationError, PermissionDenied) as exc:
+            _add_service_errors(self, exc)
+
 
 @admin.register(Mandate)
-class MandateAdmin(SimpleHistoryAdmin):
-    # Mandate.clean() applies rule S4 (no two consecutive mandates) to what is typed here.
+class MandateAdmin(_RequestFormMixin, SimpleHistoryAdmin):
+    # Every write is a service called from the form's validation (rules S4, S5, S6).
     form = MandateAdminForm
     list_display = ["year", "city", "mayor", "elected_at"]
     list_select_related = ["city", "mayor", "elected_at", "elected_at__host_city"]
@@ -70,10 +183,67 @@ class MandateAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["city", "mayor", "elected_at"]
     actions = [export_as_csv]
 
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["year", "city", "mayor", "elected_at"]
+        return ["year", "city", "elected_at", "mayor", "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["year", "city", "elected_at"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        pass  # the service saved it while validating the form
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DelegateInlineFormSet(forms.BaseInlineFormSet):
+    """The delegates typed in the admin are checked by the service's own checks (active
+    city, head, stays within the summit's days, rule S7); ``DelegationAdmin.save_related``
+    then writes them through ``services.register_delegation``."""
+
+    request = None
+
+    def delegates(self) -> list:
+        return [
+            services.DelegateData(
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                arrives_on=form.cleaned_data["arrives_on"],
+                departs_on=form.cleaned_data["departs_on"],
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        delegation = self.instance
+        if not (delegation.summit_id and delegation.city_id):
+            return  # the delegation's own form reports the missing field
+        try:
+            checks.check_register_delegation(
+                summit=delegation.summit, city=delegation.city, by=self.request.user
+            )
+            checks.check_delegates(summit=delegation.summit, delegates=self.delegates())
+        except (ValidationError, PermissionDenied) as exc:
+            raise ValidationError(getattr(exc, "messages", [str(exc)])) from exc
+
 
 class DelegateInline(admin.TabularInline):
     model = Delegate
+    formset = DelegateInlineFormSet
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
 
 
 @admin.register(Delegation)
@@ -83,9 +253,26 @@ class DelegationAdmin(SimpleHistoryAdmin):
     list_select_related = ["city", "summit", "summit__host_city", "registered_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city", "summit"]
-    readonly_fields = ["registered_by"]
     inlines = [DelegateInline]
     actions = ["mark_present", "mark_absent", export_as_csv]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["summit", "city", "registered_by", "present"]
+        return ["registered_by", "present"]
+
+    def save_model(self, request, obj, form, change):
+        pass  # written with its delegates by the service, in save_related
+
+    def save_related(self, request, form, formsets, change):
+        (delegates,) = [f for f in formsets if isinstance(f, DelegateInlineFormSet)]
+        delegation = services.register_delegation(
+            summit=form.instance.summit,
+            city=form.instance.city,
+            delegates=delegates.delegates(),
+            by=request.user,
+        )
+        form.instance.pk = delegation.pk  # the admin's redirect and log name the saved row
 
     @admin.action(description=_("Record the selected delegations as present"))
     def mark_present(self, request, queryset):
@@ -221,6 +408,7 @@ class ElectionAdmin(SimpleHistoryAdmin):
         "close_round",
         "draw_lot",
         "close_election",
+        "close_without_result",
     ]
     fields = [
         "summit",
@@ -229,13 +417,14 @@ class ElectionAdmin(SimpleHistoryAdmin):
         "candidacy_opened_at",
         "candidacy_closed_at",
         "elected",
+        "no_result_reason",
         "closed_at",
         "closed_by",
     ]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["state", "candidacy_opened_at", "candidacy_closed_at", "elected"]
-        readonly += ["closed_at", "closed_by"]
+        readonly += ["no_result_reason", "closed_at", "closed_by"]
         if obj is not None:
             readonly.append("summit")
             if obj.rounds.exists():
@@ -303,6 +492,41 @@ class ElectionAdmin(SimpleHistoryAdmin):
             lambda obj: services.close_election(election=obj, by=request.user),
             _("%(n)s election(s) closed."),
         )
+
+    @admin.action(description=_("Close the election without a result (give the reason)"))
+    def close_without_result(self, request, queryset):
+        """The secretariat's way out when no city is or can be elected: asks for the reason,
+        which the summit's public page shows."""
+        form = NoResultForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            _run(
+                self,
+                request,
+                queryset,
+                lambda obj: services.close_election_without_result(
+                    election=obj, reason=form.cleaned_data["reason"], by=request.user
+                ),
+                _("%(n)s election(s) closed without a result."),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Close the election without a result"),
+            "form": form,
+            "queryset": queryset,
+            "opts": self.model._meta,
+            "action": "close_without_result",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "presidency/admin/action_form.html", context)
+
+
+class NoResultForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the election ends without a result"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the summit's public page."),
+    )
 
 
 class PaperBallotForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
 
 from members.models import City, Person, User
 from members.selectors import active_cities, current_mayor
@@ -26,7 +27,6 @@ from presidency.checks import check_eligibility
 from presidency.enums import (
     AttemptOutcome,
     CandidacyState,
-    DelegateRole,
     ElectionState,
     RoundOutcome,
     RoundState,
@@ -53,6 +53,37 @@ LOT_SOURCE = "secrets.SystemRandom (the operating system's CSPRNG, os.urandom)"
 # --- mandates (rules S1, S4, S5) -------------------------------------------------------
 
 
+REASON_MAX = 100  # django-simple-history's history_change_reason
+S4_CONSTRAINT = "presidency_mandate_not_consecutive"  # PostgreSQL's exclusion (migration 0004)
+
+
+def _s4_refused(city: City, year: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "Rule S4: %(city)s holds a mandate next to %(year)s; no city holds two "
+            "consecutive mandates."
+        )
+        % {"city": city, "year": year},
+        code="rule_s4",
+    )
+
+
+def _save_mandate(mandate: Mandate) -> Mandate:
+    """``full_clean`` (rules S4, S5, S6, the one-per-year constraint), then the save; a
+    write the database refuses past ``clean()`` (a parallel one) gives the rule's message."""
+    mandate.full_clean()
+    try:
+        with transaction.atomic():
+            mandate.save()
+    except IntegrityError as exc:
+        if S4_CONSTRAINT in str(exc):
+            raise _s4_refused(mandate.city, mandate.year) from exc
+        raise ValidationError(
+            _("There is already a mandate for this year (rule S1)."), code="rule_s1"
+        ) from exc
+    return mandate
+
+
 @transaction.atomic
 def record_mandate(
     *,
@@ -61,12 +92,58 @@ def record_mandate(
     mayor: Person | None = None,
     elected_at: Summit | None = None,
 ) -> Mandate:
-    """Record a presidential mandate. ``full_clean`` applies rule S4 (``Mandate.clean``) and
-    the one-per-year constraint; on PostgreSQL an exclusion constraint backs rule S4 up."""
-    mandate = Mandate(year=year, city=city, mayor=mayor, elected_at=elected_at)
+    """Record a presidential mandate: by closing an election, or (the network's history
+    before the portal) by the secretariat. Rules S4, S5 and S6 are checked by
+    ``Mandate.clean``; on PostgreSQL an exclusion constraint backs rule S4 up."""
+    return _save_mandate(Mandate(year=year, city=city, mayor=mayor, elected_at=elected_at))
+
+
+@transaction.atomic
+def correct_mandate_mayor(
+    *, mandate: Mandate, mayor: Person | None, reason: str, by: User
+) -> Mandate:
+    """The one change a mandate admits: the mayor who serves it (the mayor changed, or was
+    recorded wrongly), with the reason kept in the mandate's history. The city, the year and
+    the summit that elected it are fixed (rules S4, S5, S6)."""
+    checks.require_secretariat(by=by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the correction."))
+    if len(reason) > REASON_MAX:
+        raise ValidationError(_("Say the reason in at most %(n)d characters.") % {"n": REASON_MAX})
+    mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    mandate.mayor = mayor
     mandate.full_clean()
     mandate.save()
+    update_change_reason(mandate, reason)  # the history row of this change keeps the reason
     return mandate
+
+
+@transaction.atomic
+def plan_summit(
+    *,
+    year: int,
+    host_city: City,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    venue: str = "",
+    programme: str = "",
+    by: User,
+) -> Summit:
+    """Plan a summit: the host is the city holding that year's mandate (rule S6), its year
+    the year of its first day (also a database constraint)."""
+    checks.require_secretariat(by=by)
+    summit = Summit(
+        year=year,
+        host_city=host_city,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        venue=venue,
+        programme=programme,
+    )
+    summit.full_clean()
+    summit.save()
+    return summit
 
 
 # --- delegations (rule S7) -------------------------------------------------------------
@@ -84,19 +161,11 @@ class DelegateData:
 def register_delegation(
     *, summit: Summit, city: City, delegates: Iterable[DelegateData], by: User
 ) -> Delegation:
-    """Register (or replace) a member city's delegation before the summit's deadline."""
+    """Register (or replace) a member city's delegation before the summit's deadline: the
+    one door for the city's page and the admin (its change form and delegates inline)."""
     checks.check_register_delegation(summit=summit, city=city, by=by)
     delegates = list(delegates)
-    if not delegates:
-        raise ValidationError(_("A delegation has at least one person."))
-    if sum(1 for d in delegates if d.role == DelegateRole.HEAD) != 1:
-        raise ValidationError(_("A delegation has exactly one head of delegation."))
-    for d in delegates:
-        if d.arrives_on > summit.ends_on or d.departs_on < summit.starts_on:
-            raise ValidationError(
-                _("%(name)s's stay does not overlap the summit (%(start)s – %(end)s).")
-                % {"name": d.name, "start": summit.starts_on, "end": summit.ends_on}
-            )
+    checks.check_delegates(summit=summit, delegates=delegates)  # head, stays (rule S7)
     delegation, _created = Delegation.objects.select_for_update().get_or_create(
         summit=summit, city=city, defaults={"registered_by": by}
     )
@@ -295,7 +364,12 @@ def open_round(*, election: Election, by: User) -> Round:
             raise ValidationError(_("Close the candidacy period before the first round opens."))
         candidates = list(election.candidacies.filter(state=CandidacyState.ACTIVE))
         if not candidates:
-            raise ValidationError(_("There is no candidate: nobody can be elected."))
+            raise ValidationError(
+                _(
+                    "There is no candidate: nobody can be elected. Close the election without "
+                    "a result, giving the reason."
+                )
+            )
     else:
         if election.state != ElectionState.VOTING:
             raise ValidationError(_("This election is not in its voting stage."))
@@ -303,9 +377,16 @@ def open_round(*, election: Election, by: User) -> Round:
             raise ValidationError(_("Round %(n)s is still open.") % {"n": last.number})
         if last.outcome in (RoundOutcome.ELECTED, RoundOutcome.LOT):
             raise ValidationError(_("A candidate is elected already: close the election."))
-        if last.outcome == RoundOutcome.TIE:
+        if last.outcome in counting.NO_RESULT:
+            raise ValidationError(
+                _("Nobody was elected: close the election without a result, giving the reason.")
+            )
+        if last.outcome == RoundOutcome.TIE or (
+            last.outcome == RoundOutcome.SECOND_TIE and not LotDraw.objects.filter(round=last)
+        ):
             raise ValidationError(_("The tie of the last round is settled by lot: draw it."))
         candidates = list(next_round_candidates(last))
+    checks.check_summit_day(election.summit)  # rule S2: the election is held at the summit
     new_round = Round(
         election=election,
         number=(last.number + 1) if last else 1,
@@ -331,9 +412,16 @@ def _count(round_: Round) -> tuple[dict[int, int], int]:
 
 
 def next_round_candidates(round_: Round) -> Iterable[Candidacy]:
+    """Who goes to the round after ``round_``: those the count sends there, and the one a
+    lot drew from those tied for second place."""
     counts, abstentions = _count(round_)
     decision = counting.decide(counts, abstentions)
-    return Candidacy.objects.filter(pk__in=decision.next_candidates)
+    ids = set(decision.next_candidates)
+    if decision.lot_among:
+        draw = LotDraw.objects.filter(round=round_).first()
+        if draw is not None:
+            ids.add(draw.winner_id)
+    return Candidacy.objects.filter(pk__in=ids)
 
 
 def _lock_round_shared(round_: Round) -> str | None:
@@ -541,12 +629,24 @@ def _shuffle_votes(round_: Round) -> None:
 
 @transaction.atomic
 def draw_lot(*, round: Round, by: User) -> LotDraw:  # noqa: A002
-    """Settle a tie between two candidates by lot, drawn here and recorded for all to see."""
+    """Settle a tie by lot, between any number of tied candidates, drawn here and recorded
+    for all to see (who started it, when, from which source, between whom, the index).
+
+    All candidates tied (TIE): the drawn one is elected. A tie for second place
+    (SECOND_TIE): the drawn one goes to the next round with the leader.
+    """
     checks.require_secretariat(by=by)
-    round_ = Round.objects.select_for_update().get(pk=round.pk)
-    if round_.outcome != RoundOutcome.TIE:
-        raise ValidationError(_("Only a tie between two candidates is settled by lot."))
-    tied = sorted(round_.candidates.select_related("city"), key=lambda c: (c.city.name, c.pk))
+    round_ = Round.objects.select_for_update().select_related("election__summit").get(pk=round.pk)
+    if round_.outcome not in (RoundOutcome.TIE, RoundOutcome.SECOND_TIE):
+        raise ValidationError(_("Only a tie is settled by lot."))
+    if LotDraw.objects.filter(round=round_).exists():
+        raise ValidationError(_("The lot of this round has been drawn already."))
+    counts, abstentions = _count(round_)
+    decision = counting.decide(counts, abstentions)
+    tied = sorted(
+        Candidacy.objects.filter(pk__in=decision.lot_among).select_related("city"),
+        key=lambda c: (c.city.name, c.pk),
+    )
     index = secrets.SystemRandom().randrange(len(tied))
     winner = tied[index]
     draw = LotDraw.objects.create(
@@ -558,10 +658,11 @@ def draw_lot(*, round: Round, by: User) -> LotDraw:  # noqa: A002
         drawn_index=index,
         winner=winner,
     )
-    round_.outcome = RoundOutcome.LOT
-    round_.elected = winner
-    round_.save()
-    _set_elected(round_, winner.pk)
+    if round_.outcome == RoundOutcome.TIE:
+        round_.outcome = RoundOutcome.LOT
+        round_.elected = winner
+        round_.save()
+        _set_elected(round_, winner.pk)
     return draw
 
 
@@ -583,12 +684,14 @@ def close_election(*, election: Election, by: User) -> Mandate:
     if election.rounds.filter(state=RoundState.OPEN).exists():
         raise ValidationError(_("Close the open round first."))
     if election.elected is None:
-        raise ValidationError(_("No candidate has been elected yet."))
+        raise ValidationError(
+            _(
+                "No candidate has been elected yet. If none can be, close the election "
+                "without a result, giving the reason."
+            )
+        )
     summit = election.summit
     city = election.elected.city
-    mandate = record_mandate(  # rule S5 (and S4 through Mandate.clean)
-        year=summit.year + 1, city=city, mayor=current_mayor(city), elected_at=summit
-    )
     next_summit = Summit.objects.filter(year=summit.year + 1).first()
     if next_summit is None:
         next_summit = Summit(
@@ -600,8 +703,36 @@ def close_election(*, election: Election, by: User) -> Mandate:
     next_summit.host_city = city  # rule S6
     next_summit.full_clean()
     next_summit.save()
+    mandate = record_mandate(  # rule S5 (and S4, S6 through Mandate.clean)
+        year=summit.year + 1, city=city, mayor=current_mayor(city), elected_at=summit
+    )
     election.state = ElectionState.CLOSED
     election.closed_at = timezone.now()
     election.closed_by = by
+    election.full_clean()
     election.save()
     return mandate
+
+
+@transaction.atomic
+def close_election_without_result(*, election: Election, reason: str, by: User) -> Election:
+    """The secretariat's way out: close an election in which no city is (or can be)
+    elected, with the reason, shown on the summit's public page. No mandate follows."""
+    checks.require_secretariat(by=by)
+    election = _lock_election(election)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason why the election ends without a result."))
+    if election.state == ElectionState.CLOSED:
+        raise ValidationError(_("This election is closed already."))
+    if election.elected_id is not None:
+        raise ValidationError(_("A candidate is elected: close the election with its result."))
+    if election.rounds.filter(state=RoundState.OPEN).exists():
+        raise ValidationError(_("Close the open round first."))
+    election.state = ElectionState.CLOSED
+    election.no_result_reason = reason
+    election.closed_at = timezone.now()
+    election.closed_by = by
+    election.full_clean()
+    election.save()
+    return election

@@ -36,8 +36,8 @@ class SummitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Summit
 
-    year = factory.Sequence(lambda n: 2040 + n)
-    host_city = factory.LazyFunction(lambda: City.objects.get(slug="athens"))
     starts_on = factory.LazyFunction(timezone.localdate)
+    year = factory.LazyAttribute(lambda s: s.starts_on.year)  # the summit's year (rule S6)
+    host_city = factory.LazyFunction(lambda: City.objects.get(slug="athens"))
     ends_on = factory.LazyAttribute(lambda s: s.starts_on + datetime.timedelta(days=1))
     venue = "Athens"

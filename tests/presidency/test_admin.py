@@ -21,9 +21,10 @@ def act(client, model: str, action: str, pks) -> str:
     return response.content.decode()
 
 
-def test_election_runs_from_the_admin(election, secretariat_client, staff):
+def test_election_runs_from_the_admin(election, secretariat_client, staff, clock):
     services.submit_candidacy(election=election, city=city("split"), by=staff)
     act(secretariat_client, "election", "close_candidacy", [election.pk])
+    clock.to_summit()
     act(secretariat_client, "election", "open_round", [election.pk])
     round_ = Round.objects.get()
     vote(round_, {"kotor": round_.candidates.get()}, by=staff)

@@ -221,7 +221,7 @@ def test_public_summit_page_shows_results_per_round(
     with django_assert_max_num_queries(14):
         html = client.get(url).content.decode()
     assert "Round 1" in html and "Round 2" in html
-    assert "6 ballots of 25 member cities (turnout 24%), 1 abstentions." in html
+    assert "6 ballots of 25 member cities (turnout 24%). 1 abstention." in html  # singular
     assert "Elected at this summit: Split, presidency of 2027." in html
     assert "How each city voted" not in html  # secret
 
