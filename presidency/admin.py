@@ -85,6 +85,13 @@ class SummitAdminForm(forms.ModelForm):
     def _post_clean(self):
         if self.errors or self.instance.pk:
             super()._post_clean()  # full_clean: the constraints, rule S6 in clean()
+            if self.instance.pk and not self.errors:
+                # The read-only year is left out of the form's own constraint check; the
+                # year-of-the-first-day constraint still names the rule, not a 500.
+                try:
+                    self.instance.validate_constraints()
+                except ValidationError as exc:
+                    self.add_error(None, exc.messages)
             return
         data = self.cleaned_data
         try:
@@ -273,6 +280,8 @@ class DelegationAdmin(SimpleHistoryAdmin):
             by=request.user,
         )
         form.instance.pk = delegation.pk  # the admin's redirect and log name the saved row
+        for formset in formsets:  # what the admin's change message reads after a save
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.action(description=_("Record the selected delegations as present"))
     def mark_present(self, request, queryset):
@@ -340,7 +349,7 @@ class CandidacyAdmin(SimpleHistoryAdmin):
     list_select_related = ["city", "election__summit", "proposed_by", "submitted_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city", "proposed_by"]
-    actions = ["accept", "withdraw", export_as_csv]
+    actions = ["record_paper_consent", "withdraw", export_as_csv]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -353,22 +362,32 @@ class CandidacyAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ["election", "city", "proposed_by", "state"]
-        return []
+            return ["election", "city", "proposed_by", "state", "consent_reference"]
+        return ["consent_reference"]
 
     def save_model(self, request, obj, form, change):
         if change:
             obj.save(update_fields=["statement"])
         # a new candidacy was saved by the service in the form's validation
 
-    @admin.action(description=_("Accept the selected proposals for their city"))
-    def accept(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda obj: services.accept_proposal(candidacy=obj, by=request.user),
-            _("%(n)s accepted."),
+    @admin.action(description=_("Record the proposed mayor's consent given on paper"))
+    def record_paper_consent(self, request, queryset):
+        """Not a consent by the secretariat: the proposed city's mayor accepts on the site,
+        or consents on paper, which is recorded here with the document's reference (S3)."""
+        form = PaperConsentForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            _run(
+                self,
+                request,
+                queryset,
+                lambda obj: services.record_paper_consent(
+                    candidacy=obj, reference=form.cleaned_data["reference"], by=request.user
+                ),
+                _("%(n)s paper consent(s) recorded: the city is a candidate."),
+            )
+            return None
+        return _action_form(
+            self, request, queryset, form, "record_paper_consent", _("Record a paper consent")
         )
 
     @admin.action(description=_("Withdraw the selected candidacies"))
@@ -509,16 +528,36 @@ class ElectionAdmin(SimpleHistoryAdmin):
                 _("%(n)s election(s) closed without a result."),
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Close the election without a result"),
-            "form": form,
-            "queryset": queryset,
-            "opts": self.model._meta,
-            "action": "close_without_result",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "presidency/admin/action_form.html", context)
+        return _action_form(
+            self,
+            request,
+            queryset,
+            form,
+            "close_without_result",
+            _("Close the election without a result"),
+        )
+
+
+def _action_form(modeladmin, request, queryset, form, action, title):
+    """The intermediate page of an action that needs more than the selection."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "opts": modeladmin.model._meta,
+        "action": action,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "presidency/admin/action_form.html", context)
+
+
+class PaperConsentForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference of the signed document"),
+        max_length=200,
+        help_text=_("e.g. the letter's registry number; kept in the candidacy's history."),
+    )
 
 
 class NoResultForm(forms.Form):

@@ -185,10 +185,12 @@ def check_eligibility(
 
 def declarable(candidacy: Candidacy | None) -> Candidacy | None:
     """The row a city's own declaration turns into its candidacy: a proposal by another city
-    that is pending or was declined (a withdrawal is final)."""
+    that is pending, was declined or withdrawn by its proposer (a city's own withdrawal is
+    final)."""
     if candidacy is not None and candidacy.state in (
         CandidacyState.PROPOSED,
         CandidacyState.DECLINED,
+        CandidacyState.RETRACTED,
     ):
         return candidacy
     return None
@@ -217,9 +219,43 @@ def check_decline(*, candidacy: Candidacy, by: User) -> None:
 
 
 def check_accept(*, candidacy: Candidacy, by: User) -> None:
-    """The proposed city's mayor accepts: only then is the city a candidate (rule S3)."""
-    check_decline(candidacy=candidacy, by=by)
+    """The proposed city's mayor accepts: only then is the city a candidate (rule S3).
+
+    Nobody stands in for that consent, the secretariat included: it may only record a
+    consent given on paper, with the document's reference (:func:`check_paper_consent`)."""
+    if not acts_for_city(by, candidacy.city, mayor=True):
+        raise PermissionDenied(
+            _("Rule S3: only the mayor of %(city)s accepts a proposal for %(city)s.")
+            % {"city": candidacy.city}
+        )
+    _check_pending(candidacy)
     check_eligibility(election=candidacy.election, city=candidacy.city, candidacy=candidacy)
+
+
+def _check_pending(candidacy: Candidacy) -> None:
+    if candidacy.state != CandidacyState.PROPOSED:
+        raise ValidationError(_("This proposal is no longer awaiting an answer."))
+
+
+def check_paper_consent(*, candidacy: Candidacy, reference: str, by: User) -> None:
+    """The secretariat records the proposed mayor's consent given on paper (rule S3): only
+    with the reference of the document that carries it."""
+    require_secretariat(by=by)
+    if not (reference or "").strip():
+        raise ValidationError(
+            _("Rule S3: give the reference of the document in which the mayor consents."),
+            code="rule_s3_reference",
+        )
+    _check_pending(candidacy)
+    check_eligibility(election=candidacy.election, city=candidacy.city, candidacy=candidacy)
+
+
+def check_withdraw_proposal(*, candidacy: Candidacy, by: User) -> None:
+    """The proposing city may withdraw its proposal while it awaits an answer."""
+    if candidacy.proposed_by is None:
+        raise ValidationError(_("This candidacy was not proposed by another city."))
+    require_mayor_or_secretariat(by=by, city=candidacy.proposed_by)
+    _check_pending(candidacy)
 
 
 def check_withdraw(*, candidacy: Candidacy, election: Election, by: User) -> None:

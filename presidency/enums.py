@@ -26,6 +26,10 @@ class CandidacyState(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("candidacy state", "Candidate")
     DECLINED = "declined", pgettext_lazy("candidacy state", "Proposal declined")
     WITHDRAWN = "withdrawn", pgettext_lazy("candidacy state", "Withdrawn")
+    RETRACTED = (
+        "retracted",
+        pgettext_lazy("candidacy state", "Proposal withdrawn by the proposing city"),
+    )
 
 
 class RoundState(models.TextChoices):

@@ -327,6 +327,33 @@ def accept_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
 
 
 @transaction.atomic
+def record_paper_consent(*, candidacy: Candidacy, reference: str, by: User) -> Candidacy:
+    """The secretariat records that the proposed city's mayor consented on paper (rule S3),
+    with the document's reference, kept in the candidacy's history."""
+    _lock_election(candidacy.election)
+    candidacy = _lock_candidacy(candidacy)
+    checks.check_paper_consent(candidacy=candidacy, reference=reference, by=by)
+    candidacy.state = CandidacyState.ACTIVE
+    candidacy.consent_reference = reference.strip()
+    candidacy.decided_by = by
+    candidacy.decided_at = timezone.now()
+    candidacy.save()
+    return candidacy
+
+
+@transaction.atomic
+def withdraw_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
+    """The proposing city withdraws its proposal before the proposed city answers."""
+    candidacy = _lock_candidacy(candidacy)
+    checks.check_withdraw_proposal(candidacy=candidacy, by=by)
+    candidacy.state = CandidacyState.RETRACTED
+    candidacy.decided_by = by
+    candidacy.decided_at = timezone.now()
+    candidacy.save()
+    return candidacy
+
+
+@transaction.atomic
 def decline_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
     candidacy = _lock_candidacy(candidacy)
     checks.check_decline(candidacy=candidacy, by=by)
@@ -481,6 +508,35 @@ def cast_ballot(
         "ballot accepted: round=%s city=%s user=%s paper=%s", round.pk, city.pk, by.pk, paper
     )
     return record
+
+
+def record_refused_attempt(
+    *,
+    round: Round,  # noqa: A002
+    city: City,
+    by: User,
+    reason: str,
+    paper: bool = False,
+) -> BallotAttempt:
+    """Log a ballot refused before it reached :func:`cast_ballot` (a choice not on the
+    ballot, a post after the round closed): every attempt leaves a row (RELIABILITY 12)."""
+    logger.info(
+        "ballot refused: round=%s city=%s user=%s paper=%s reason=%s",
+        round.pk,
+        city.pk,
+        by.pk,
+        paper,
+        reason,
+    )
+    return BallotAttempt.objects.create(
+        round=round,
+        city=city,
+        user=by,
+        paper=paper,
+        attempted_at=timezone.now(),
+        outcome=AttemptOutcome.REFUSED,
+        reason=reason[:40],
+    )
 
 
 def _record_attempt(

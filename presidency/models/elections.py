@@ -127,6 +127,15 @@ class Candidacy(models.Model):
         verbose_name=_("accepted, declined or withdrawn by"),
     )
     decided_at = models.DateTimeField(_("accepted, declined or withdrawn"), null=True, blank=True)
+    consent_reference = models.CharField(
+        _("reference of the paper consent"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "When the proposed city's mayor consented on paper: the document's reference, "
+            "recorded by the secretariat (rule S3)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

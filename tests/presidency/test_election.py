@@ -12,7 +12,7 @@ from members.models import City
 from members.services import create_city
 from presidency import services
 from presidency.enums import ElectionState, RoundOutcome, RoundState
-from presidency.models import BallotAttempt, BallotRecord, Candidacy, Mandate, Round, Summit, Vote
+from presidency.models import BallotAttempt, BallotRecord, Candidacy, Mandate, Summit, Vote
 from tests.factories import CityUserFactory
 from tests.presidency.conftest import city, mayor_of, start_voting, vote
 

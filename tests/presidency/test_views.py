@@ -115,7 +115,7 @@ def test_dashboard_panel_offers_the_vote_and_then_says_voted(election, staff, ma
     assert "Vote in round 1" in html
     vote(round_, {"tirana": split}, by=staff)
     html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
-    assert "Your city has voted in round 1." in html
+    assert "Your city voted in round 1 at" in html
 
 
 def test_dashboard_panel_offers_the_candidacy(election, mayor_client):
