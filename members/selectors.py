@@ -64,3 +64,15 @@ def current_mayor(city: City) -> Person | None:
 
 def eligible_countries() -> QuerySet[Country]:
     return Country.objects.filter(eligible=True)
+
+
+def contact_emails_of(cities) -> dict[int, list[str]]:
+    """The addresses of each city's current people (mayor, delegates, contact points),
+    sorted, by city id: one query for them all."""
+    emails: dict[int, set[str]] = {}
+    people = Person.objects.filter(
+        city__in=[city.pk for city in cities], ended_on__isnull=True
+    ).exclude(email="")
+    for city_id, email in people.values_list("city_id", "email"):
+        emails.setdefault(city_id, set()).add(email)
+    return {city_id: sorted(found) for city_id, found in emails.items()}

@@ -483,13 +483,14 @@ class ElectionAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Close the open round and count it"))
     def close_round(self, request, queryset):
         rounds = Round.objects.filter(election__in=queryset, state=RoundState.OPEN)
-        _run(
-            self,
-            request,
-            rounds,
-            lambda obj: services.close_round(round=obj, by=request.user),
-            _("%(n)s round(s) closed and counted."),
-        )
+        for round_ in rounds.select_related("election__summit"):
+            try:
+                closed = services.close_round(round=round_, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{round_}: {text}", messages.ERROR)
+                continue
+            self.message_user(request, services.describe_count(closed), messages.SUCCESS)
 
     @admin.action(description=_("Draw the lot for a tie"))
     def draw_lot(self, request, queryset):
@@ -568,14 +569,35 @@ class NoResultForm(forms.Form):
     )
 
 
-class PaperBallotForm(forms.ModelForm):
-    """A paper ballot entered by the secretariat on a city's behalf (rule P1)."""
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)  # "Round 1 of the 2026 election"
 
-    vote_for = forms.ModelChoiceField(
+
+class CandidateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(city)s (candidate in round %(rounds)s)") % {
+            "city": obj.city.name,
+            "rounds": ", ".join(str(r.number) for r in obj.rounds.all()),
+        }
+
+
+class PaperBallotForm(forms.ModelForm):
+    """A paper ballot entered by the secretariat on a city's behalf (rule P1): the open
+    rounds only, named with their election, and only their candidates."""
+
+    round = RoundChoiceField(
+        label=_("Round"),
+        queryset=Round.objects.filter(state=RoundState.OPEN).select_related("election__summit"),
+    )
+    vote_for = CandidateChoiceField(
         label=_("Vote for"),
-        queryset=Candidacy.objects.select_related("city"),
+        queryset=Candidacy.objects.filter(rounds__state=RoundState.OPEN)
+        .select_related("city")
+        .prefetch_related("rounds")
+        .distinct(),
         required=False,
-        help_text=_("Empty: the city abstains."),
+        help_text=_("Empty: the city abstains. Only the open round's candidates are listed."),
     )
 
     class Meta:
@@ -609,7 +631,7 @@ class BallotRecordAdmin(admin.ModelAdmin):
     form = PaperBallotForm
     list_display = ["city", "round", "cast_by", "paper", "cast_at"]
     list_filter = ["paper", "round__election"]
-    list_select_related = ["city", "round", "cast_by"]
+    list_select_related = ["city", "round__election__summit", "cast_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city"]
 

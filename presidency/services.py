@@ -17,11 +17,13 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from simple_history.utils import update_change_reason
 
 from members.models import City, Person, User
-from members.selectors import active_cities, current_mayor
-from outbox.services import queue_mail
+from members.selectors import active_cities, contact_emails_of, current_mayor
+from outbox.services import Message, queue_mail, queue_mails
 from presidency import checks, counting
 from presidency.checks import check_eligibility
 from presidency.enums import (
@@ -196,6 +198,41 @@ def set_delegation_presence(*, delegation: Delegation, present: bool, by: User) 
 # --- the candidacy period and candidacies (rules S2–S4) --------------------------------
 
 
+ELECTION_SUBJECTS = {
+    "candidacy-open": _lazy("B40: the candidacy period for the presidency is open"),
+    "candidacy-closed": _lazy("B40: the candidacy period is closed"),
+    "round-open": _lazy("B40: a round of the presidential election is open"),
+    "result": _lazy("B40: the result of the presidential election"),
+}
+
+
+def _mail_member_cities(event: str, election: Election, **context) -> int:
+    """Tell every active member city (its current people with an address) what happened in
+    the election, through the outbox, in the network's working language (rule T2). One
+    mail per city; sent after the commit. Returns the number of mails."""
+    cities = list(active_cities())
+    emails = contact_emails_of(cities)
+    link = f"{settings.SITE_URL}{election.summit.get_absolute_url()}"
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(ELECTION_SUBJECTS[event])
+        body = render_to_string(
+            "presidency/mail/election_news.txt",
+            {
+                "event": event,
+                "election": election,
+                "next_year": election.summit.year + 1,
+                "link": link,
+                **context,
+            },
+        )
+        messages = [
+            Message(to=emails[city.pk], subject=subject, body=body, kind=f"election-{event}")
+            for city in cities
+            if emails.get(city.pk)
+        ]
+    return len(queue_mails(messages))
+
+
 def _lock_election(election: Election) -> Election:
     return Election.objects.select_for_update().select_related("summit").get(pk=election.pk)
 
@@ -209,6 +246,7 @@ def open_candidacy(*, election: Election, by: User) -> Election:
     election.state = ElectionState.CANDIDACY
     election.candidacy_opened_at = timezone.now()
     election.save()
+    _mail_member_cities("candidacy-open", election)
     return election
 
 
@@ -221,6 +259,8 @@ def close_candidacy(*, election: Election, by: User) -> Election:
     election.state = ElectionState.CANDIDACY_CLOSED
     election.candidacy_closed_at = timezone.now()
     election.save()
+    candidates = election.candidacies.filter(state=CandidacyState.ACTIVE).select_related("city")
+    _mail_member_cities("candidacy-closed", election, candidates=candidates)
     return election
 
 
@@ -389,7 +429,9 @@ def open_round(*, election: Election, by: User) -> Round:
     if last is None:
         if election.state != ElectionState.CANDIDACY_CLOSED:
             raise ValidationError(_("Close the candidacy period before the first round opens."))
-        candidates = list(election.candidacies.filter(state=CandidacyState.ACTIVE))
+        candidates = list(
+            election.candidacies.filter(state=CandidacyState.ACTIVE).select_related("city")
+        )
         if not candidates:
             raise ValidationError(
                 _(
@@ -429,6 +471,12 @@ def open_round(*, election: Election, by: User) -> Round:
     new_round.electorate.set(active_cities())
     election.state = ElectionState.VOTING
     election.save()
+    _mail_member_cities(
+        "round-open",
+        election,
+        round=new_round,
+        candidates=sorted(candidates, key=lambda c: c.city.name),
+    )
     return new_round
 
 
@@ -448,7 +496,7 @@ def next_round_candidates(round_: Round) -> Iterable[Candidacy]:
         draw = LotDraw.objects.filter(round=round_).first()
         if draw is not None:
             ids.add(draw.winner_id)
-    return Candidacy.objects.filter(pk__in=ids)
+    return Candidacy.objects.filter(pk__in=ids).select_related("city")
 
 
 def _lock_round_shared(round_: Round) -> str | None:
@@ -606,6 +654,24 @@ def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
     if decision.elected is not None:
         _set_elected(round_, decision.elected)
     return round_
+
+
+def describe_count(round_: Round) -> str:
+    """What a closed round gave, in one line: "Round 1 of the 2026 election closed:
+    Tirana 3, Edirne 2, 1 abstention. A further round: …"."""
+    counts, abstentions = _count(round_)
+    names = dict(Candidacy.objects.filter(pk__in=counts).values_list("pk", "city__name"))
+    tallies = ", ".join(
+        f"{names[pk]} {n}"
+        for pk, n in sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]]))
+    )
+    abstained = ngettext("%(n)d abstention", "%(n)d abstentions", abstentions) % {"n": abstentions}
+    return _("%(round)s closed: %(tallies)s, %(abstained)s. %(outcome)s.") % {
+        "round": round_,
+        "tallies": tallies,
+        "abstained": abstained,
+        "outcome": round_.get_outcome_display(),
+    }
 
 
 @dataclass(frozen=True)
@@ -767,6 +833,7 @@ def close_election(*, election: Election, by: User) -> Mandate:
     election.closed_by = by
     election.full_clean()
     election.save()
+    _mail_member_cities("result", election, mandate=mandate)
     return mandate
 
 
@@ -791,4 +858,5 @@ def close_election_without_result(*, election: Election, reason: str, by: User) 
     election.closed_by = by
     election.full_clean()
     election.save()
+    _mail_member_cities("result", election, mandate=None)
     return election

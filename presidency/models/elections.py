@@ -230,7 +230,10 @@ class Round(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Round %(number)s") % {"number": self.number}
+        return _("Round %(number)s of the %(year)s election") % {
+            "number": self.number,
+            "year": self.election.summit.year,
+        }
 
     @property
     def is_open(self) -> bool:

@@ -461,3 +461,20 @@ def test_p1_admin_paper_ballot_lists_only_the_rounds_candidates(election, staff,
     round_, (split, tirana) = start_voting(election, "split", "tirana", by=staff)
     vote(round_, {"durres": split}, by=staff)
     assert round_.candidates.count() == 2
+
+
+def test_p1_admin_paper_ballot_form_names_the_round_and_its_candidates(
+    election, staff, secretariat_client
+):
+    round_, (split, tirana) = start_voting(election, "split", "tirana", by=staff)
+    html = secretariat_client.get(reverse("admin:presidency_ballotrecord_add")).content.decode()
+    assert "Round 1 of the 2026 election" in html
+    assert "Split (candidate in round 1)" in html and "Tirana (candidate in round 1)" in html
+    assert "Kotor (candidate" not in html
+
+
+def test_p1_admin_close_round_says_what_it_gave(election, staff, secretariat_client):
+    round_, (split, tirana) = start_voting(election, "split", "tirana", by=staff)
+    vote(round_, {"kotor": tirana, "durres": tirana, "pula": split, "patras": None}, by=staff)
+    html = act(secretariat_client, "election", "close_round", [election.pk])
+    assert "Round 1 of the 2026 election closed: Tirana 2, Split 1, 1 abstention." in html
