@@ -35,6 +35,7 @@ class SummitFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Summit
+        django_get_or_create = ("year",)  # one summit a year; its year is its first day's
 
     starts_on = factory.LazyFunction(timezone.localdate)
     year = factory.LazyAttribute(lambda s: s.starts_on.year)  # the summit's year (rule S6)

@@ -95,11 +95,12 @@ def test_desk_lists_goals_awaiting_agreement_and_upcoming_summits(secretariat_cl
         RosterMemberFactory(role=role)
     GoalFactory()
     today = timezone.localdate()
+    starts_on = today + datetime.timedelta(days=20)
     Summit.objects.create(
-        year=today.year + 5,
+        year=starts_on.year,  # the year of its first day (a constraint)
         host_city=City.objects.get(slug="split"),
-        starts_on=today + datetime.timedelta(days=20),
-        ends_on=today + datetime.timedelta(days=21),
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=1),
     )
     items = desk_items()
     assert [i.level for i in items] == ["warning", "info"]
