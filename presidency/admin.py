@@ -680,9 +680,17 @@ class RoundAdmin(admin.ModelAdmin):
         "closed_by",
         "outcome",
         "elected",
+        "count",
     ]
 
     actions = ["recount"]
+
+    @admin.display(description=_("Count"))
+    def count(self, obj):
+        """The round's page shows what its count gave (the stored votes)."""
+        if obj.state != RoundState.CLOSED:
+            return _("Not counted yet: the round is open.")
+        return services.describe_count(obj)
 
     def has_add_permission(self, request):
         return False

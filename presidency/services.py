@@ -17,8 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import update_change_reason
 
 from members.models import City, Person, User
@@ -199,10 +198,10 @@ def set_delegation_presence(*, delegation: Delegation, present: bool, by: User) 
 
 
 ELECTION_SUBJECTS = {
-    "candidacy-open": _lazy("B40: the candidacy period for the presidency is open"),
-    "candidacy-closed": _lazy("B40: the candidacy period is closed"),
-    "round-open": _lazy("B40: a round of the presidential election is open"),
-    "result": _lazy("B40: the result of the presidential election"),
+    "candidacy-open": gettext_lazy("B40: the candidacy period for the presidency is open"),
+    "candidacy-closed": gettext_lazy("B40: the candidacy period is closed"),
+    "round-open": gettext_lazy("B40: a round of the presidential election is open"),
+    "result": gettext_lazy("B40: the result of the presidential election"),
 }
 
 

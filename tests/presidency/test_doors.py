@@ -478,3 +478,12 @@ def test_p1_admin_close_round_says_what_it_gave(election, staff, secretariat_cli
     vote(round_, {"kotor": tirana, "durres": tirana, "pula": split, "patras": None}, by=staff)
     html = act(secretariat_client, "election", "close_round", [election.pk])
     assert "Round 1 of the 2026 election closed: Tirana 2, Split 1, 1 abstention." in html
+
+
+def test_p1_admin_round_page_shows_its_count(election, staff, secretariat_client):
+    round_, (split, tirana) = start_voting(election, "split", "tirana", by=staff)
+    vote(round_, {"kotor": tirana, "durres": split, "pula": tirana}, by=staff)
+    services.close_round(round=round_, by=staff)
+    url = reverse("admin:presidency_round_change", args=[round_.pk])
+    html = secretariat_client.get(url).content.decode()
+    assert "Tirana 2, Split 1, 0 abstentions" in html
