@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from members.adminkit import export_as_csv
 from presidency import checks, services
-from presidency.enums import RoundState
+from presidency.enums import RoundOutcome, RoundState
 from presidency.models import (
     BallotAttempt,
     BallotRecord,
@@ -494,24 +494,45 @@ class ElectionAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Draw the lot for a tie"))
     def draw_lot(self, request, queryset):
-        rounds = Round.objects.filter(election__in=queryset, outcome="tie")
-        _run(
-            self,
-            request,
-            rounds,
-            lambda obj: services.draw_lot(round=obj, by=request.user),
-            _("%(n)s lot(s) drawn."),
-        )
+        rounds = Round.objects.filter(
+            election__in=queryset, outcome__in=[RoundOutcome.TIE, RoundOutcome.SECOND_TIE]
+        ).select_related("election__summit")
+        for round_ in rounds:
+            try:
+                draw = services.draw_lot(round=round_, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{round_}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(round)s: the lot between %(cities)s drew %(winner)s.")
+                % {
+                    "round": round_,
+                    "cities": ", ".join(c["city"] for c in draw.candidates),
+                    "winner": draw.winner.city.name,
+                },
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Close the election: mandate and next summit (S5, S6)"))
     def close_election(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda obj: services.close_election(election=obj, by=request.user),
-            _("%(n)s election(s) closed."),
-        )
+        for election in queryset.select_related("summit"):
+            try:
+                mandate = services.close_election(election=election, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{election}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _(
+                    "The %(summit)s election is closed: %(city)s presides over the network "
+                    "in %(year)s and hosts the %(year)s summit."
+                )
+                % {"summit": election.summit.year, "city": mandate.city.name, "year": mandate.year},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Close the election without a result (give the reason)"))
     def close_without_result(self, request, queryset):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from presidency import services
 from presidency.enums import ElectionState, RoundOutcome
 from presidency.models import Election, LotDraw, Mandate
-from tests.presidency.conftest import city, start_voting, vote
+from tests.presidency.conftest import city, mayor_of, start_voting, vote
 from tests.presidency.test_admin import act
 
 
@@ -135,3 +135,33 @@ def test_admin_lot_between_three(election, staff, secretariat_client):
     assert round_.outcome == RoundOutcome.LOT
     assert len(round_.lot_draw.candidates) == 3
     assert city("durres")  # the electorate is the seeded cities
+
+
+def test_admin_messages_say_what_the_lot_and_the_close_gave(election, staff, secretariat_client):
+    round_, (split, tirana) = start_voting(election, "split", "tirana", by=staff)
+    vote(round_, {"kotor": split, "durres": tirana}, by=staff)
+    services.close_round(round=round_, by=staff)
+    html = act(secretariat_client, "election", "draw_lot", [election.pk])
+    winner = LotDraw.objects.get().winner.city.name
+    assert f"Round 1 of the 2026 election: the lot between Split, Tirana drew {winner}." in html
+    html = act(secretariat_client, "election", "close_election", [election.pk])
+    assert (
+        f"The 2026 election is closed: {winner} presides over the network in 2027 and hosts "
+        "the 2027 summit."
+    ) in html
+
+
+def test_the_winning_citys_dashboard_says_it_won(election, staff, client):
+    round_, (split,) = start_voting(election, "split", by=staff)
+    vote(round_, {"kotor": split}, by=staff)
+    services.close_round(round=round_, by=staff)
+    services.close_election(election=election, by=staff)
+    client.force_login(mayor_of("split"))
+    html = client.get(reverse("secretariat:dashboard")).content.decode()
+    assert "Split was elected to the presidency of the network for 2027." in html
+    assert "hosts and organises the Annual Summit of 2027" in html
+    client.force_login(mayor_of("kotor"))
+    assert (
+        "was elected to the presidency"
+        not in client.get(reverse("secretariat:dashboard")).content.decode()
+    )
