@@ -189,11 +189,12 @@ def test_the_dashboard_closes_the_registration_when_its_deadline_passes(mayor_cl
     now = timezone.now()
     deadline = now + datetime.timedelta(hours=2)
     Summit.objects.all().delete()
+    starts_on = timezone.localdate() + datetime.timedelta(days=30)
     Summit.objects.create(
-        year=now.year + 1,
+        year=starts_on.year,  # the year of its first day (a constraint)
         host_city=City.objects.get(slug="athens"),
-        starts_on=timezone.localdate() + datetime.timedelta(days=30),
-        ends_on=timezone.localdate() + datetime.timedelta(days=31),
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=1),
         venue="Town hall",
         registration_deadline=deadline,
     )
