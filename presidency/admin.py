@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.adminkit import export_as_csv
+from members.selectors import current_mayor
 from presidency import checks, services
 from presidency.enums import RoundOutcome, RoundState
 from presidency.models import (
@@ -188,7 +189,39 @@ class MandateAdmin(_RequestFormMixin, SimpleHistoryAdmin):
     list_select_related = ["city", "mayor", "elected_at", "elected_at__host_city"]
     search_fields = ["year", "city__name"]
     autocomplete_fields = ["city", "mayor", "elected_at"]
-    actions = [export_as_csv]
+    actions = ["take_current_mayor", export_as_csv]
+
+    @admin.action(description=_("Record the city's current mayor on the selected mandates"))
+    def take_current_mayor(self, request, queryset):
+        """After a change of mayor: the mandate names the mayor who actually serves, with the
+        change and its reason in the mandate's history."""
+        for mandate in queryset.select_related("city", "mayor"):
+            mayor = current_mayor(mandate.city)
+            if mayor is None or mayor.pk == mandate.mayor_id:
+                self.message_user(
+                    request,
+                    _("%(mandate)s: no other current mayor is recorded for %(city)s.")
+                    % {"mandate": mandate, "city": mandate.city},
+                    messages.WARNING,
+                )
+                continue
+            try:
+                services.correct_mandate_mayor(
+                    mandate=mandate,
+                    mayor=mayor,
+                    reason=str(_("The mayor changed.")),
+                    by=request.user,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{mandate}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(mandate)s: the mayor is now %(name)s.")
+                % {"mandate": mandate, "name": mayor.name},
+                messages.SUCCESS,
+            )
 
     def get_fields(self, request, obj=None):
         if obj is None:

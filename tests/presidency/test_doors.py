@@ -487,3 +487,20 @@ def test_p1_admin_round_page_shows_its_count(election, staff, secretariat_client
     url = reverse("admin:presidency_round_change", args=[round_.pk])
     html = secretariat_client.get(url).content.decode()
     assert "Tirana 2, Split 1, 0 abstentions" in html
+
+
+def test_mandate_admin_action_takes_the_citys_new_mayor(summit, staff, secretariat_client):
+    from members.services import appoint_person
+
+    mandate = Mandate.objects.get(year=2026)
+    new = appoint_person(
+        city=city("athens"),
+        role=PersonRole.MAYOR,
+        name="New Mayor of Athens",
+        started_on=datetime.date(2026, 3, 1),
+    )
+    html = act(secretariat_client, "mandate", "take_current_mayor", [mandate.pk])
+    assert "the mayor is now New Mayor of Athens." in html
+    mandate.refresh_from_db()
+    assert mandate.mayor == new
+    assert mandate.history.first().history_change_reason == "The mayor changed."
