@@ -17,22 +17,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='candidacy',
             name='consent_reference',
-            field=models.CharField(blank=True, help_text="When the proposed city's mayor consented on paper: the document's reference, recorded by the secretariat (rule S3).", max_length=200, verbose_name='reference of the paper consent'),
+            field=models.CharField(blank=True, db_default="", default="", help_text="When the proposed city's mayor consented on paper: the document's reference, recorded by the secretariat (rule S3).", max_length=200, verbose_name='reference of the paper consent'),
         ),
         migrations.AddField(
             model_name='election',
             name='no_result_reason',
-            field=models.TextField(blank=True, help_text="Shown on the summit's public page when no city was elected.", verbose_name='why the election ended without a result'),
+            field=models.TextField(blank=True, db_default="", default="", help_text="Shown on the summit's public page when no city was elected.", verbose_name='why the election ended without a result'),
         ),
         migrations.AddField(
             model_name='historicalcandidacy',
             name='consent_reference',
-            field=models.CharField(blank=True, help_text="When the proposed city's mayor consented on paper: the document's reference, recorded by the secretariat (rule S3).", max_length=200, verbose_name='reference of the paper consent'),
+            field=models.CharField(blank=True, db_default="", default="", help_text="When the proposed city's mayor consented on paper: the document's reference, recorded by the secretariat (rule S3).", max_length=200, verbose_name='reference of the paper consent'),
         ),
         migrations.AddField(
             model_name='historicalelection',
             name='no_result_reason',
-            field=models.TextField(blank=True, help_text="Shown on the summit's public page when no city was elected.", verbose_name='why the election ended without a result'),
+            field=models.TextField(blank=True, db_default="", default="", help_text="Shown on the summit's public page when no city was elected.", verbose_name='why the election ended without a result'),
         ),
         migrations.AlterField(
             model_name='candidacy',

@@ -58,6 +58,8 @@ class Election(models.Model):
     no_result_reason = models.TextField(
         _("why the election ended without a result"),
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Shown on the summit's public page when no city was elected."),
     )
     history = HistoricalRecords()
@@ -131,6 +133,8 @@ class Candidacy(models.Model):
         _("reference of the paper consent"),
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text=_(
             "When the proposed city's mayor consented on paper: the document's reference, "
             "recorded by the secretariat (rule S3)."
