@@ -193,7 +193,7 @@ def generate_presidency(rng: random.Random) -> dict:
         election = Election.objects.create(
             summit=summit,
             is_secret=True,
-            state=ElectionState.CLOSED,
+            state=ElectionState.VOTING,  # closed below, with its result (a constraint)
             candidacy_opened_at=_at(summit.starts_on - datetime.timedelta(days=90)),
             candidacy_closed_at=_at(summit.starts_on - datetime.timedelta(days=30)),
             closed_at=closed,
@@ -238,7 +238,8 @@ def generate_presidency(rng: random.Random) -> dict:
                 weights = [3, 2, 1][: len(running)]
                 votes.append(Vote(round=rnd, choice=rng.choices(running, weights)[0]))
         election.elected = candidacies[0]
-        election.save(update_fields=["elected"])
+        election.state = ElectionState.CLOSED
+        election.save(update_fields=["elected", "state"])
         winner = candidacies[0].city_id
         mandates.append(
             Mandate(year=year + 1, city_id=winner, mayor_id=mayors.get(winner), elected_at=summit)

@@ -90,8 +90,10 @@ def prepare(cities: int) -> dict:
 
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
+    from django.utils import timezone
 
     from bench.generate import generate_members
+    from common.clock import frozen_at
     from members.enums import CityRole
     from members.models import City, Country, User
     from members.selectors import active_cities
@@ -110,15 +112,19 @@ def prepare(cities: int) -> dict:
         venue="Load test",
         state="open",
     )
-    election = services.open_candidacy(
-        election=Election.objects.create(summit=summit, is_secret=True), by=staff
-    )
-    candidates = [
-        services.submit_candidacy(election=election, city=city, by=staff)
-        for city in City.objects.filter(slug__startswith="benchgrad-").order_by("slug")[:3]
-    ]
-    services.close_candidacy(election=election, by=staff)
-    round_ = services.open_round(election=election, by=staff)
+    # rule S2: candidacies on the summit's eve, the round opened on its first day.
+    eve = timezone.make_aware(datetime.datetime(year, 11, 19, 12))
+    with frozen_at(eve):
+        election = services.open_candidacy(
+            election=Election.objects.create(summit=summit, is_secret=True), by=staff
+        )
+        candidates = [
+            services.submit_candidacy(election=election, city=city, by=staff)
+            for city in City.objects.filter(slug__startswith="benchgrad-").order_by("slug")[:3]
+        ]
+        services.close_candidacy(election=election, by=staff)
+    with frozen_at(eve + datetime.timedelta(days=1)):
+        round_ = services.open_round(election=election, by=staff)
     unusable = make_password(None)
     User.objects.bulk_create(
         [

@@ -3,6 +3,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -267,5 +269,29 @@ class User(AbstractUser):
     @property
     def acts_for_city(self) -> bool:
         # A city that left the network (members.services.withdraw_city) has no one acting
-        # for it; its accounts stay, with their history.
-        return self.city_id is not None and self.is_active and self.city.is_active
+        # for it; its accounts stay, with their history. Nor does a person whose term ended.
+        return (
+            self.city_id is not None
+            and self.is_active
+            and self.city.is_active
+            and not self.role_has_ended
+        )
+
+    @cached_property
+    def role_has_ended(self) -> bool:
+        """Has the person behind this account stopped serving the city in the account's role?
+
+        The account and the person are linked by email: the account's role has ended when
+        the city recorded a person of that role with this email whose term is over, and no
+        current one (a change of mayor through ``members.services.appoint_person`` ends the
+        former mayor's term, so their account no longer acts for the city). An account with
+        no such person on record keeps its role. Read once per loaded account (request).
+        """
+        if not (self.city_id and self.email and self.city_role):
+            return False
+        people = Person.objects.filter(
+            city_id=self.city_id, role=self.city_role, email__iexact=self.email
+        )
+        terms = list(people.values_list("ended_on", flat=True))
+        today = timezone.localdate()
+        return bool(terms) and all(ended is not None and ended < today for ended in terms)

@@ -106,3 +106,15 @@ def mapped_cities(queryset: QuerySet[City] | None = None) -> QuerySet[City]:
         )
         .order_by("name")
     )
+
+
+def contact_emails_of(cities) -> dict[int, list[str]]:
+    """The addresses of each city's current people (mayor, delegates, contact points),
+    sorted, by city id: one query for them all."""
+    emails: dict[int, set[str]] = {}
+    people = Person.objects.filter(
+        city__in=[city.pk for city in cities], ended_on__isnull=True
+    ).exclude(email="")
+    for city_id, email in people.values_list("city_id", "email"):
+        emails.setdefault(city_id, set()).add(email)
+    return {city_id: sorted(found) for city_id, found in emails.items()}

@@ -138,6 +138,20 @@ def readmit_city(*, city: City, joined_on: datetime.date, by: User | None = None
     return city
 
 
+@transaction.atomic
+def end_role(*, person: Person, ended_on: datetime.date) -> Person:
+    """Record that ``person`` stopped serving the city on ``ended_on``. From the next day
+    the portal account with the person's email no longer acts for the city
+    (``User.role_has_ended``)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.ended_on is not None:
+        raise ValidationError(_("This person's term has ended already."))
+    person.ended_on = ended_on
+    person.full_clean()
+    person.save(update_fields=["ended_on"])
+    return person
+
+
 def invitation_link(user: User) -> str:
     uid = urlsafe_base64_encode(str(user.pk).encode())
     token = default_token_generator.make_token(user)

@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LabelledRelatedFilter, LeanListAdmin
 from members.adminkit import export_as_csv
-from presidency import services
-from presidency.enums import RoundState
+from members.selectors import current_mayor
+from presidency import checks, services
+from presidency.enums import RoundOutcome, RoundState
 from presidency.models import (
     BallotAttempt,
     BallotRecord,
@@ -38,8 +40,85 @@ def _run(modeladmin, request, queryset, call, done) -> None:
         modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
 
 
+class _RequestFormMixin:
+    """Hands the request to the admin's form, whose validation calls the service."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, request=request, **kw)
+
+        return RequestForm
+
+
+def _add_service_errors(form, exc) -> None:
+    """A service's refusal, shown on the form: on its field when it names one."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, getattr(exc, "messages", [str(exc)]))
+
+
+class SummitAdminForm(forms.ModelForm):
+    """A new summit goes through ``services.plan_summit`` (rule S6, the year of its first
+    day); the host and the year of a summit are then fixed (closing an election sets the
+    next summit's host)."""
+
+    class Meta:
+        model = Summit
+        fields = [
+            "year",
+            "host_city",
+            "starts_on",
+            "ends_on",
+            "venue",
+            "programme",
+            "state",
+            "registration_deadline",
+            "meals_per_day",
+        ]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def _post_clean(self):
+        if self.errors or self.instance.pk:
+            super()._post_clean()  # full_clean: the constraints, rule S6 in clean()
+            if self.instance.pk and not self.errors:
+                # The read-only year is left out of the form's own constraint check; the
+                # year-of-the-first-day constraint still names the rule, not a 500.
+                try:
+                    self.instance.validate_constraints()
+                except ValidationError as exc:
+                    self.add_error(None, exc.messages)
+            return
+        data = self.cleaned_data
+        try:
+            self.instance = services.plan_summit(
+                year=data["year"],
+                host_city=data["host_city"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                venue=data.get("venue", ""),
+                programme=data.get("programme", ""),
+                by=self.request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _add_service_errors(self, exc)
+            return
+        # The rest of the form (state, deadline, meals) on the planned summit.
+        for name in ("state", "registration_deadline", "meals_per_day"):
+            if name in data:
+                setattr(self.instance, name, data[name])
+
+
 @admin.register(Summit)
-class SummitAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class SummitAdmin(_RequestFormMixin, LeanListAdmin, SimpleHistoryAdmin):
+    form = SummitAdminForm
     list_display = [
         "year",
         "host_city",
@@ -55,27 +134,158 @@ class SummitAdmin(LeanListAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["host_city"]
     actions = [export_as_csv]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["year", "host_city"]  # rule S6: set by the mandate, through the services
+        return []
+
 
 class MandateAdminForm(forms.ModelForm):
+    """New: ``services.record_mandate`` (rules S4, S5, S6). Existing: only the mayor, with a
+    reason, through ``services.correct_mandate_mayor``."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=services.REASON_MAX,
+        required=False,
+        help_text=_("Kept in the mandate's history, e.g. “The mayor changed on 1 March.”"),
+    )
+
     class Meta:
         model = Mandate
         fields = ["year", "city", "mayor", "elected_at"]
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def _post_clean(self):
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            if self.instance.pk:
+                self.instance = services.correct_mandate_mayor(
+                    mandate=self.instance,
+                    mayor=data.get("mayor"),
+                    reason=data.get("reason", ""),
+                    by=self.request.user,
+                )
+            else:
+                checks.require_secretariat(by=self.request.user)
+                self.instance = services.record_mandate(
+                    year=data["year"],
+                    city=data["city"],
+                    mayor=data.get("mayor"),
+                    elected_at=data.get("elected_at"),
+                )
+        except (ValidationError, PermissionDenied) as exc:
+            _add_service_errors(self, exc)
+
 
 @admin.register(Mandate)
-class MandateAdmin(LeanListAdmin, SimpleHistoryAdmin):
-    # Mandate.clean() applies rule S4 (no two consecutive mandates) to what is typed here.
+class MandateAdmin(_RequestFormMixin, LeanListAdmin, SimpleHistoryAdmin):
+    # Every write is a service called from the form's validation (rules S4, S5, S6).
     form = MandateAdminForm
     list_display = ["year", "city", "mayor", "elected_at"]
     list_select_related = ["city", "mayor__city", "elected_at__host_city"]
     search_fields = ["year", "city__name"]
     autocomplete_fields = ["city", "mayor", "elected_at"]
-    actions = [export_as_csv]
+    actions = ["take_current_mayor", export_as_csv]
+
+    @admin.action(description=_("Record the city's current mayor on the selected mandates"))
+    def take_current_mayor(self, request, queryset):
+        """After a change of mayor: the mandate names the mayor who actually serves, with the
+        change and its reason in the mandate's history."""
+        for mandate in queryset.select_related("city", "mayor"):
+            mayor = current_mayor(mandate.city)
+            if mayor is None or mayor.pk == mandate.mayor_id:
+                self.message_user(
+                    request,
+                    _("%(mandate)s: no other current mayor is recorded for %(city)s.")
+                    % {"mandate": mandate, "city": mandate.city},
+                    messages.WARNING,
+                )
+                continue
+            try:
+                services.correct_mandate_mayor(
+                    mandate=mandate,
+                    mayor=mayor,
+                    reason=str(_("The mayor changed.")),
+                    by=request.user,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{mandate}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(mandate)s: the mayor is now %(name)s.")
+                % {"mandate": mandate, "name": mayor.name},
+                messages.SUCCESS,
+            )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["year", "city", "mayor", "elected_at"]
+        return ["year", "city", "elected_at", "mayor", "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["year", "city", "elected_at"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        pass  # the service saved it while validating the form
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DelegateInlineFormSet(forms.BaseInlineFormSet):
+    """The delegates typed in the admin are checked by the service's own checks (active
+    city, head, stays within the summit's days, rule S7); ``DelegationAdmin.save_related``
+    then writes them through ``services.register_delegation``."""
+
+    request = None
+
+    def delegates(self) -> list:
+        return [
+            services.DelegateData(
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                arrives_on=form.cleaned_data["arrives_on"],
+                departs_on=form.cleaned_data["departs_on"],
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        delegation = self.instance
+        if not (delegation.summit_id and delegation.city_id):
+            return  # the delegation's own form reports the missing field
+        try:
+            checks.check_register_delegation(
+                summit=delegation.summit, city=delegation.city, by=self.request.user
+            )
+            checks.check_delegates(summit=delegation.summit, delegates=self.delegates())
+        except (ValidationError, PermissionDenied) as exc:
+            raise ValidationError(getattr(exc, "messages", [str(exc)])) from exc
 
 
 class DelegateInline(admin.TabularInline):
     model = Delegate
+    formset = DelegateInlineFormSet
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
 
 
 @admin.register(Delegation)
@@ -85,9 +295,28 @@ class DelegationAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_select_related = ["city", "summit", "summit__host_city", "registered_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city", "summit"]
-    readonly_fields = ["registered_by"]
     inlines = [DelegateInline]
     actions = ["mark_present", "mark_absent", export_as_csv]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["summit", "city", "registered_by", "present"]
+        return ["registered_by", "present"]
+
+    def save_model(self, request, obj, form, change):
+        pass  # written with its delegates by the service, in save_related
+
+    def save_related(self, request, form, formsets, change):
+        (delegates,) = [f for f in formsets if isinstance(f, DelegateInlineFormSet)]
+        delegation = services.register_delegation(
+            summit=form.instance.summit,
+            city=form.instance.city,
+            delegates=delegates.delegates(),
+            by=request.user,
+        )
+        form.instance.pk = delegation.pk  # the admin's redirect and log name the saved row
+        for formset in formsets:  # what the admin's change message reads after a save
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.action(description=_("Record the selected delegations as present"))
     def mark_present(self, request, queryset):
@@ -163,7 +392,7 @@ class CandidacyAdmin(LeanListAdmin, SimpleHistoryAdmin):
     list_select_related = ["city", "election__summit", "proposed_by", "submitted_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city", "proposed_by"]
-    actions = ["accept", "withdraw", export_as_csv]
+    actions = ["record_paper_consent", "withdraw", export_as_csv]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -176,26 +405,32 @@ class CandidacyAdmin(LeanListAdmin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ["election", "city", "proposed_by", "state"]
-        return []
+            return ["election", "city", "proposed_by", "state", "consent_reference"]
+        return ["consent_reference"]
 
     def save_model(self, request, obj, form, change):
         if change:
             obj.save(update_fields=["statement"])
         # a new candidacy was saved by the service in the form's validation
 
-    @admin.action(description=_("Accept the selected proposals for their city"))
-    def accept(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda obj: services.accept_proposal(candidacy=obj, by=request.user),
-            ngettext_lazy(
-                "%(n)d proposal accepted for its city.",
-                "%(n)d proposals accepted for their cities.",
-                "n",
-            ),
+    @admin.action(description=_("Record the proposed mayor's consent given on paper"))
+    def record_paper_consent(self, request, queryset):
+        """Not a consent by the secretariat: the proposed city's mayor accepts on the site,
+        or consents on paper, which is recorded here with the document's reference (S3)."""
+        form = PaperConsentForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            _run(
+                self,
+                request,
+                queryset,
+                lambda obj: services.record_paper_consent(
+                    candidacy=obj, reference=form.cleaned_data["reference"], by=request.user
+                ),
+                _("%(n)s paper consent(s) recorded: the city is a candidate."),
+            )
+            return None
+        return _action_form(
+            self, request, queryset, form, "record_paper_consent", _("Record a paper consent")
         )
 
     @admin.action(description=_("Withdraw the selected candidacies"))
@@ -235,6 +470,7 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
         "close_round",
         "draw_lot",
         "close_election",
+        "close_without_result",
     ]
     fields = [
         "summit",
@@ -243,13 +479,14 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
         "candidacy_opened_at",
         "candidacy_closed_at",
         "elected",
+        "no_result_reason",
         "closed_at",
         "closed_by",
     ]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["state", "candidacy_opened_at", "candidacy_closed_at", "elected"]
-        readonly += ["closed_at", "closed_by"]
+        readonly += ["no_result_reason", "closed_at", "closed_by"]
         if obj is not None:
             readonly.append("summit")
             if obj.rounds.exists():
@@ -301,52 +538,142 @@ class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
     @admin.action(description=_("Close the open round and count it"))
     def close_round(self, request, queryset):
         rounds = Round.objects.filter(election__in=queryset, state=RoundState.OPEN)
-        _run(
-            self,
-            request,
-            rounds,
-            lambda obj: services.close_round(round=obj, by=request.user),
-            ngettext_lazy(
-                "%(n)d round closed and counted.", "%(n)d rounds closed and counted.", "n"
-            ),
-        )
+        for round_ in rounds.select_related("election__summit"):
+            try:
+                closed = services.close_round(round=round_, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{round_}: {text}", messages.ERROR)
+                continue
+            self.message_user(request, services.describe_count(closed), messages.SUCCESS)
 
     @admin.action(description=_("Draw the lot for a tie"))
     def draw_lot(self, request, queryset):
-        rounds = Round.objects.filter(election__in=queryset, outcome="tie")
-        _run(
-            self,
-            request,
-            rounds,
-            lambda obj: services.draw_lot(round=obj, by=request.user),
-            ngettext_lazy(
-                "The lot was drawn for %(n)d tie.", "The lot was drawn for %(n)d ties.", "n"
-            ),
-        )
+        rounds = Round.objects.filter(
+            election__in=queryset, outcome__in=[RoundOutcome.TIE, RoundOutcome.SECOND_TIE]
+        ).select_related("election__summit")
+        for round_ in rounds:
+            try:
+                draw = services.draw_lot(round=round_, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{round_}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(round)s: the lot between %(cities)s drew %(winner)s.")
+                % {
+                    "round": round_,
+                    "cities": ", ".join(c["city"] for c in draw.candidates),
+                    "winner": draw.winner.city.name,
+                },
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Close the election: mandate and next summit (S5, S6)"))
     def close_election(self, request, queryset):
-        _run(
+        for election in queryset.select_related("summit"):
+            try:
+                mandate = services.close_election(election=election, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{election}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _(
+                    "The %(summit)s election is closed: %(city)s presides over the network "
+                    "in %(year)s and hosts the %(year)s summit."
+                )
+                % {"summit": election.summit.year, "city": mandate.city.name, "year": mandate.year},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Close the election without a result (give the reason)"))
+    def close_without_result(self, request, queryset):
+        """The secretariat's way out when no city is or can be elected: asks for the reason,
+        which the summit's public page shows."""
+        form = NoResultForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            _run(
+                self,
+                request,
+                queryset,
+                lambda obj: services.close_election_without_result(
+                    election=obj, reason=form.cleaned_data["reason"], by=request.user
+                ),
+                _("%(n)s election(s) closed without a result."),
+            )
+            return None
+        return _action_form(
             self,
             request,
             queryset,
-            lambda obj: services.close_election(election=obj, by=request.user),
-            ngettext_lazy(
-                "%(n)d election closed: its mandate and next summit are recorded.",
-                "%(n)d elections closed: their mandates and next summits are recorded.",
-                "n",
-            ),
+            form,
+            "close_without_result",
+            _("Close the election without a result"),
         )
 
 
-class PaperBallotForm(forms.ModelForm):
-    """A paper ballot entered by the secretariat on a city's behalf (rule P1)."""
+def _action_form(modeladmin, request, queryset, form, action, title):
+    """The intermediate page of an action that needs more than the selection."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "opts": modeladmin.model._meta,
+        "action": action,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "presidency/admin/action_form.html", context)
 
-    vote_for = forms.ModelChoiceField(
+
+class PaperConsentForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference of the signed document"),
+        max_length=200,
+        help_text=_("e.g. the letter's registry number; kept in the candidacy's history."),
+    )
+
+
+class NoResultForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the election ends without a result"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the summit's public page."),
+    )
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)  # "Round 1 of the 2026 election"
+
+
+class CandidateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(city)s (candidate in round %(rounds)s)") % {
+            "city": obj.city.name,
+            "rounds": ", ".join(str(r.number) for r in obj.rounds.all()),
+        }
+
+
+class PaperBallotForm(forms.ModelForm):
+    """A paper ballot entered by the secretariat on a city's behalf (rule P1): the open
+    rounds only, named with their election, and only their candidates."""
+
+    round = RoundChoiceField(
+        label=_("Round"),
+        queryset=Round.objects.filter(state=RoundState.OPEN).select_related("election__summit"),
+    )
+    vote_for = CandidateChoiceField(
         label=_("Vote for"),
-        queryset=Candidacy.objects.select_related("city"),
+        queryset=Candidacy.objects.filter(rounds__state=RoundState.OPEN)
+        .select_related("city")
+        .prefetch_related("rounds")
+        .distinct(),
         required=False,
-        help_text=_("Empty: the city abstains."),
+        help_text=_("Empty: the city abstains. Only the open round's candidates are listed."),
     )
 
     class Meta:
@@ -381,7 +708,7 @@ class BallotRecordAdmin(LeanListAdmin, admin.ModelAdmin):
     list_display = ["city", "round", "cast_by", "paper", "cast_at"]
     ordering = ["-cast_at", "-id"]  # the latest first, along an index
     list_filter = ["paper", ("round__election", LabelledRelatedFilter)]
-    list_select_related = ["city", "round", "cast_by"]
+    list_select_related = ["city", "round__election__summit", "cast_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city"]
 
@@ -430,9 +757,17 @@ class RoundAdmin(LeanListAdmin, admin.ModelAdmin):
         "closed_by",
         "outcome",
         "elected",
+        "count",
     ]
 
     actions = ["recount"]
+
+    @admin.display(description=_("Count"))
+    def count(self, obj):
+        """The round's page shows what its count gave (the stored votes)."""
+        if obj.state != RoundState.CLOSED:
+            return _("Not counted yet: the round is open.")
+        return services.describe_count(obj)
 
     def has_add_permission(self, request):
         return False

@@ -57,6 +57,46 @@ def check_register_delegation(*, summit: Summit, city: City, by: User) -> None:
         raise ValidationError(_("Registration of delegations for this summit is not open."))
 
 
+STAY_MARGIN_DAYS = 2  # rule S7: the host lodges delegates from two days before to two after
+
+
+def check_delegates(*, summit: Summit, delegates) -> None:
+    """A delegation's people (``DelegateData``-like: name, role, arrives_on, departs_on):
+    at least one, exactly one head, every stay within the summit's days give or take
+    ``STAY_MARGIN_DAYS`` (rule S7: the host pays lodging and meals of these stays)."""
+    import datetime
+
+    from presidency.enums import DelegateRole
+
+    delegates = list(delegates)
+    if not delegates:
+        raise ValidationError(_("A delegation has at least one person."), code="empty")
+    if sum(1 for d in delegates if d.role == DelegateRole.HEAD) != 1:
+        raise ValidationError(_("A delegation has exactly one head of delegation."), code="head")
+    margin = datetime.timedelta(days=STAY_MARGIN_DAYS)
+    first, last = summit.starts_on - margin, summit.ends_on + margin
+    for d in delegates:
+        if d.departs_on < d.arrives_on:
+            raise ValidationError(
+                _("%(name)s cannot leave before arriving.") % {"name": d.name}, code="dates"
+            )
+        if d.arrives_on > summit.ends_on or d.departs_on < summit.starts_on:
+            raise ValidationError(
+                _("%(name)s's stay does not overlap the summit (%(start)s – %(end)s).")
+                % {"name": d.name, "start": summit.starts_on, "end": summit.ends_on},
+                code="rule_s7",
+            )
+        if d.arrives_on < first or d.departs_on > last:
+            raise ValidationError(
+                _(
+                    "Rule S7: the host lodges delegates from %(first)s to %(last)s (two days "
+                    "either side of the summit); %(name)s's stay goes beyond."
+                )
+                % {"first": first, "last": last, "name": d.name},
+                code="rule_s7",
+            )
+
+
 def check_see_lodging(*, summit: Summit, by: User) -> None:
     """Rule S7 in numbers is for the host city and the secretariat."""
     if not (is_secretariat(by) or acts_for_city(by, summit.host_city)):
@@ -71,6 +111,34 @@ def check_candidacy_period(election: Election) -> None:
         # rule S2: cities declare their candidacy during the period the secretariat opens.
         raise ValidationError(
             _("Rule S2: the candidacy period of this election is not open."), code="rule_s2"
+        )
+    check_before_summit(election.summit)
+
+
+def check_before_summit(summit: Summit) -> None:
+    """rule S2 (Reading adopted): candidacies close before the summit opens."""
+    if timezone.localdate() >= summit.starts_on:
+        raise ValidationError(
+            _(
+                "Rule S2: candidacies close before the summit opens (%(date)s); the cities "
+                "elect from the candidates declared by then."
+            )
+            % {"date": summit.starts_on},
+            code="rule_s2_time",
+        )
+
+
+def check_summit_day(summit: Summit) -> None:
+    """rule S2: the presiding city is elected at the summit; a round opens only on its days."""
+    today = timezone.localdate()
+    if not summit.starts_on <= today <= summit.ends_on:
+        raise ValidationError(
+            _(
+                "Rule S2: the election is held at the summit; a round opens only on its days "
+                "(%(start)s – %(end)s)."
+            )
+            % {"start": summit.starts_on, "end": summit.ends_on},
+            code="rule_s2_time",
         )
 
 
@@ -117,10 +185,12 @@ def check_eligibility(
 
 def declarable(candidacy: Candidacy | None) -> Candidacy | None:
     """The row a city's own declaration turns into its candidacy: a proposal by another city
-    that is pending or was declined (a withdrawal is final)."""
+    that is pending, was declined or withdrawn by its proposer (a city's own withdrawal is
+    final)."""
     if candidacy is not None and candidacy.state in (
         CandidacyState.PROPOSED,
         CandidacyState.DECLINED,
+        CandidacyState.RETRACTED,
     ):
         return candidacy
     return None
@@ -149,9 +219,43 @@ def check_decline(*, candidacy: Candidacy, by: User) -> None:
 
 
 def check_accept(*, candidacy: Candidacy, by: User) -> None:
-    """The proposed city's mayor accepts: only then is the city a candidate (rule S3)."""
-    check_decline(candidacy=candidacy, by=by)
+    """The proposed city's mayor accepts: only then is the city a candidate (rule S3).
+
+    Nobody stands in for that consent, the secretariat included: it may only record a
+    consent given on paper, with the document's reference (:func:`check_paper_consent`)."""
+    if not acts_for_city(by, candidacy.city, mayor=True):
+        raise PermissionDenied(
+            _("Rule S3: only the mayor of %(city)s accepts a proposal for %(city)s.")
+            % {"city": candidacy.city}
+        )
+    _check_pending(candidacy)
     check_eligibility(election=candidacy.election, city=candidacy.city, candidacy=candidacy)
+
+
+def _check_pending(candidacy: Candidacy) -> None:
+    if candidacy.state != CandidacyState.PROPOSED:
+        raise ValidationError(_("This proposal is no longer awaiting an answer."))
+
+
+def check_paper_consent(*, candidacy: Candidacy, reference: str, by: User) -> None:
+    """The secretariat records the proposed mayor's consent given on paper (rule S3): only
+    with the reference of the document that carries it."""
+    require_secretariat(by=by)
+    if not (reference or "").strip():
+        raise ValidationError(
+            _("Rule S3: give the reference of the document in which the mayor consents."),
+            code="rule_s3_reference",
+        )
+    _check_pending(candidacy)
+    check_eligibility(election=candidacy.election, city=candidacy.city, candidacy=candidacy)
+
+
+def check_withdraw_proposal(*, candidacy: Candidacy, by: User) -> None:
+    """The proposing city may withdraw its proposal while it awaits an answer."""
+    if candidacy.proposed_by is None:
+        raise ValidationError(_("This candidacy was not proposed by another city."))
+    require_mayor_or_secretariat(by=by, city=candidacy.proposed_by)
+    _check_pending(candidacy)
 
 
 def check_withdraw(*, candidacy: Candidacy, election: Election, by: User) -> None:

@@ -16,11 +16,18 @@ from members.demo import city_actor
 from members.enums import CityRole
 from members.models import City, User
 from presidency import services
-from presidency.enums import CandidacyState, DelegateRole, ElectionState, SummitState
-from presidency.models import Candidacy, Election, Round, Summit
+from presidency.enums import (
+    CandidacyState,
+    DelegateRole,
+    ElectionState,
+    RoundOutcome,
+    SummitState,
+)
+from presidency.models import Candidacy, Election, LotDraw, Round, Summit
 
 DEMO = "(demo)"
 CURRENT_SUMMIT_YEAR = 2026  # Athens, elected at the 2025 summit (rule S5), hosts it (rule S6)
+DRAWN = "(drawn)"  # in a round's votes: the candidate a lot sent to it
 
 
 def city(slug: str) -> City:
@@ -154,12 +161,19 @@ def vote_round(
     if sum(votes.values()) > len(electorate):
         raise ValueError(f"{sum(votes.values())} ballots for {len(electorate)} voters")
     candidates = {c.city.slug: c for c in round_.candidates.select_related("city")}
+    previous = election.rounds.filter(number=round_.number - 1).first()
+    drawn = LotDraw.objects.filter(round=previous).first() if previous else None
+    if drawn is not None:
+        candidates[DRAWN] = drawn.winner
     voters = iter(electorate)
     for slug, count in votes.items():
         choice = None if slug is None else candidates[slug]
         for _ in range(count):
             services.cast_ballot(round=round_, city=next(voters), choice=choice, by=by, paper=True)
-    return services.close_round(round=round_, by=by)
+    round_ = services.close_round(round=round_, by=by)
+    if round_.outcome in (RoundOutcome.TIE, RoundOutcome.SECOND_TIE):
+        services.draw_lot(round=round_, by=by)  # drawn at the summit, published (rule P1)
+    return round_
 
 
 # --- the present ----------------------------------------------------------------------

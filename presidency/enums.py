@@ -26,6 +26,10 @@ class CandidacyState(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("candidacy state", "Candidate")
     DECLINED = "declined", pgettext_lazy("candidacy state", "Proposal declined")
     WITHDRAWN = "withdrawn", pgettext_lazy("candidacy state", "Withdrawn")
+    RETRACTED = (
+        "retracted",
+        pgettext_lazy("candidacy state", "Proposal withdrawn by the proposing city"),
+    )
 
 
 class RoundState(models.TextChoices):
@@ -37,15 +41,23 @@ class RoundOutcome(models.TextChoices):
     PENDING = "", pgettext_lazy("round outcome", "Not counted yet")
     ELECTED = "elected", pgettext_lazy("round outcome", "A candidate is elected")
     RUNOFF = "runoff", pgettext_lazy("round outcome", "No majority: a further round")
-    TIE = "tie", pgettext_lazy("round outcome", "Tie between two candidates: settled by lot")
+    TIE = "tie", pgettext_lazy("round outcome", "All candidates tied: settled by lot")
+    SECOND_TIE = (
+        "second-tie",
+        pgettext_lazy("round outcome", "Tie for second place: a lot draws who goes through"),
+    )
     LOT = "lot", pgettext_lazy("round outcome", "Elected by lot")
     NOT_ELECTED = (
         "not-elected",
         pgettext_lazy(
-            "round outcome", "The single candidate did not receive more votes than abstentions"
+            "round outcome",
+            "The single candidate did not receive more votes than abstentions: nobody is elected",
         ),
     )
-    NO_BALLOTS = "no-ballots", pgettext_lazy("round outcome", "No ballot named a candidate")
+    NO_BALLOTS = (
+        "no-ballots",
+        pgettext_lazy("round outcome", "No ballot named a candidate: nobody is elected"),
+    )
 
 
 class AttemptOutcome(models.TextChoices):

@@ -28,7 +28,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, cities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = cities
+        self.fields["city"].queryset = City.objects.filter(pk__in=[c.pk for c in cities])
 
 
 class DelegateForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from members.models import City, User
+from members.selectors import active_cities
 from presidency import checks
 from presidency.enums import RoundState, SummitState
 from presidency.models import (
@@ -212,7 +213,7 @@ def dashboard_panel(*, city: City, user: User) -> dict:
     """What the city's dashboard shows of the summit and the election (one small panel),
     with what ``user`` (acting for ``city``) may do there: the ``can_*`` flags."""
     summit = upcoming_summit()
-    panel: dict = {"summit": summit, "city": city}
+    panel: dict = {"summit": summit, "city": city, "won": won_mandate(city)}
     if summit is None:
         return panel
     election = election_of(summit)
@@ -247,11 +248,38 @@ def dashboard_panel(*, city: City, user: User) -> dict:
             panel["can_withdraw"] = passes(
                 checks.check_withdraw, candidacy=candidacy, election=election, by=user
             )
+        panel["proposals"] = [
+            (proposal, passes(checks.check_withdraw_proposal, candidacy=proposal, by=user))
+            for proposal in election.candidacies.filter(proposed_by=city).select_related(
+                "city", "proposed_by"
+            )
+        ]
         panel["round"] = round_ = open_round(election)
         if round_ is not None:
             panel["may_vote"] = round_.electorate.filter(pk=city.pk).exists()
-            panel["has_voted"] = round_.ballot_records.filter(city=city).exists()
+            panel["ballot"] = ballot = round_.ballot_records.filter(city=city).first()
+            panel["has_voted"] = ballot is not None
             panel["can_vote"] = passes(
                 checks.check_ballot, round_=round_, state=round_.state, city=city, by=user
             )
     return panel
+
+
+def eligible_cities(election: Election, *, exclude: City | None = None) -> list[City]:
+    """The active member cities that may stand in ``election`` now: the very check the
+    service runs (``checks.check_eligibility``), for the proposal form's list."""
+    cities = active_cities().order_by("name")
+    if exclude is not None:
+        cities = cities.exclude(pk=exclude.pk)
+    return [c for c in cities if passes(checks.check_eligibility, election=election, city=c)]
+
+
+def won_mandate(city: City) -> Mandate | None:
+    """The mandate ``city`` was elected to and that has not started yet (for its dashboard:
+    it won, holds the presidency of that year and hosts that year's summit, rule S6)."""
+    return (
+        Mandate.objects.filter(city=city, year__gt=timezone.localdate().year)
+        .select_related("elected_at")
+        .order_by("year")
+        .first()
+    )

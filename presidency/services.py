@@ -17,16 +17,17 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from simple_history.utils import update_change_reason
 
 from members.models import City, Person, User
-from members.selectors import active_cities, current_mayor
-from outbox.services import queue_mail
+from members.selectors import active_cities, contact_emails_of, current_mayor
+from outbox.services import Message, queue_mail, queue_mails
 from presidency import checks, counting
 from presidency.checks import check_eligibility
 from presidency.enums import (
     AttemptOutcome,
     CandidacyState,
-    DelegateRole,
     ElectionState,
     RoundOutcome,
     RoundState,
@@ -53,6 +54,37 @@ LOT_SOURCE = "secrets.SystemRandom (the operating system's CSPRNG, os.urandom)"
 # --- mandates (rules S1, S4, S5) -------------------------------------------------------
 
 
+REASON_MAX = 100  # django-simple-history's history_change_reason
+S4_CONSTRAINT = "presidency_mandate_not_consecutive"  # PostgreSQL's exclusion (migration 0004)
+
+
+def _s4_refused(city: City, year: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "Rule S4: %(city)s holds a mandate next to %(year)s; no city holds two "
+            "consecutive mandates."
+        )
+        % {"city": city, "year": year},
+        code="rule_s4",
+    )
+
+
+def _save_mandate(mandate: Mandate) -> Mandate:
+    """``full_clean`` (rules S4, S5, S6, the one-per-year constraint), then the save; a
+    write the database refuses past ``clean()`` (a parallel one) gives the rule's message."""
+    mandate.full_clean()
+    try:
+        with transaction.atomic():
+            mandate.save()
+    except IntegrityError as exc:
+        if S4_CONSTRAINT in str(exc):
+            raise _s4_refused(mandate.city, mandate.year) from exc
+        raise ValidationError(
+            _("There is already a mandate for this year (rule S1)."), code="rule_s1"
+        ) from exc
+    return mandate
+
+
 @transaction.atomic
 def record_mandate(
     *,
@@ -61,12 +93,58 @@ def record_mandate(
     mayor: Person | None = None,
     elected_at: Summit | None = None,
 ) -> Mandate:
-    """Record a presidential mandate. ``full_clean`` applies rule S4 (``Mandate.clean``) and
-    the one-per-year constraint; on PostgreSQL an exclusion constraint backs rule S4 up."""
-    mandate = Mandate(year=year, city=city, mayor=mayor, elected_at=elected_at)
+    """Record a presidential mandate: by closing an election, or (the network's history
+    before the portal) by the secretariat. Rules S4, S5 and S6 are checked by
+    ``Mandate.clean``; on PostgreSQL an exclusion constraint backs rule S4 up."""
+    return _save_mandate(Mandate(year=year, city=city, mayor=mayor, elected_at=elected_at))
+
+
+@transaction.atomic
+def correct_mandate_mayor(
+    *, mandate: Mandate, mayor: Person | None, reason: str, by: User
+) -> Mandate:
+    """The one change a mandate admits: the mayor who serves it (the mayor changed, or was
+    recorded wrongly), with the reason kept in the mandate's history. The city, the year and
+    the summit that elected it are fixed (rules S4, S5, S6)."""
+    checks.require_secretariat(by=by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the correction."))
+    if len(reason) > REASON_MAX:
+        raise ValidationError(_("Say the reason in at most %(n)d characters.") % {"n": REASON_MAX})
+    mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    mandate.mayor = mayor
     mandate.full_clean()
     mandate.save()
+    update_change_reason(mandate, reason)  # the history row of this change keeps the reason
     return mandate
+
+
+@transaction.atomic
+def plan_summit(
+    *,
+    year: int,
+    host_city: City,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    venue: str = "",
+    programme: str = "",
+    by: User,
+) -> Summit:
+    """Plan a summit: the host is the city holding that year's mandate (rule S6), its year
+    the year of its first day (also a database constraint)."""
+    checks.require_secretariat(by=by)
+    summit = Summit(
+        year=year,
+        host_city=host_city,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        venue=venue,
+        programme=programme,
+    )
+    summit.full_clean()
+    summit.save()
+    return summit
 
 
 # --- delegations (rule S7) -------------------------------------------------------------
@@ -84,19 +162,11 @@ class DelegateData:
 def register_delegation(
     *, summit: Summit, city: City, delegates: Iterable[DelegateData], by: User
 ) -> Delegation:
-    """Register (or replace) a member city's delegation before the summit's deadline."""
+    """Register (or replace) a member city's delegation before the summit's deadline: the
+    one door for the city's page and the admin (its change form and delegates inline)."""
     checks.check_register_delegation(summit=summit, city=city, by=by)
     delegates = list(delegates)
-    if not delegates:
-        raise ValidationError(_("A delegation has at least one person."))
-    if sum(1 for d in delegates if d.role == DelegateRole.HEAD) != 1:
-        raise ValidationError(_("A delegation has exactly one head of delegation."))
-    for d in delegates:
-        if d.arrives_on > summit.ends_on or d.departs_on < summit.starts_on:
-            raise ValidationError(
-                _("%(name)s's stay does not overlap the summit (%(start)s – %(end)s).")
-                % {"name": d.name, "start": summit.starts_on, "end": summit.ends_on}
-            )
+    checks.check_delegates(summit=summit, delegates=delegates)  # head, stays (rule S7)
     delegation, _created = Delegation.objects.select_for_update().get_or_create(
         summit=summit, city=city, defaults={"registered_by": by}
     )
@@ -127,6 +197,41 @@ def set_delegation_presence(*, delegation: Delegation, present: bool, by: User) 
 # --- the candidacy period and candidacies (rules S2–S4) --------------------------------
 
 
+ELECTION_SUBJECTS = {
+    "candidacy-open": gettext_lazy("B40: the candidacy period for the presidency is open"),
+    "candidacy-closed": gettext_lazy("B40: the candidacy period is closed"),
+    "round-open": gettext_lazy("B40: a round of the presidential election is open"),
+    "result": gettext_lazy("B40: the result of the presidential election"),
+}
+
+
+def _mail_member_cities(event: str, election: Election, **context) -> int:
+    """Tell every active member city (its current people with an address) what happened in
+    the election, through the outbox, in the network's working language (rule T2). One
+    mail per city; sent after the commit. Returns the number of mails."""
+    cities = list(active_cities())
+    emails = contact_emails_of(cities)
+    link = f"{settings.SITE_URL}{election.summit.get_absolute_url()}"
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(ELECTION_SUBJECTS[event])
+        body = render_to_string(
+            "presidency/mail/election_news.txt",
+            {
+                "event": event,
+                "election": election,
+                "next_year": election.summit.year + 1,
+                "link": link,
+                **context,
+            },
+        )
+        messages = [
+            Message(to=emails[city.pk], subject=subject, body=body, kind=f"election-{event}")
+            for city in cities
+            if emails.get(city.pk)
+        ]
+    return len(queue_mails(messages))
+
+
 def _lock_election(election: Election) -> Election:
     return Election.objects.select_for_update().select_related("summit").get(pk=election.pk)
 
@@ -140,6 +245,7 @@ def open_candidacy(*, election: Election, by: User) -> Election:
     election.state = ElectionState.CANDIDACY
     election.candidacy_opened_at = timezone.now()
     election.save()
+    _mail_member_cities("candidacy-open", election)
     return election
 
 
@@ -152,6 +258,8 @@ def close_candidacy(*, election: Election, by: User) -> Election:
     election.state = ElectionState.CANDIDACY_CLOSED
     election.candidacy_closed_at = timezone.now()
     election.save()
+    candidates = election.candidacies.filter(state=CandidacyState.ACTIVE).select_related("city")
+    _mail_member_cities("candidacy-closed", election, candidates=candidates)
     return election
 
 
@@ -258,6 +366,33 @@ def accept_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
 
 
 @transaction.atomic
+def record_paper_consent(*, candidacy: Candidacy, reference: str, by: User) -> Candidacy:
+    """The secretariat records that the proposed city's mayor consented on paper (rule S3),
+    with the document's reference, kept in the candidacy's history."""
+    _lock_election(candidacy.election)
+    candidacy = _lock_candidacy(candidacy)
+    checks.check_paper_consent(candidacy=candidacy, reference=reference, by=by)
+    candidacy.state = CandidacyState.ACTIVE
+    candidacy.consent_reference = reference.strip()
+    candidacy.decided_by = by
+    candidacy.decided_at = timezone.now()
+    candidacy.save()
+    return candidacy
+
+
+@transaction.atomic
+def withdraw_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
+    """The proposing city withdraws its proposal before the proposed city answers."""
+    candidacy = _lock_candidacy(candidacy)
+    checks.check_withdraw_proposal(candidacy=candidacy, by=by)
+    candidacy.state = CandidacyState.RETRACTED
+    candidacy.decided_by = by
+    candidacy.decided_at = timezone.now()
+    candidacy.save()
+    return candidacy
+
+
+@transaction.atomic
 def decline_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
     candidacy = _lock_candidacy(candidacy)
     checks.check_decline(candidacy=candidacy, by=by)
@@ -314,9 +449,16 @@ def open_round(*, election: Election, by: User) -> Round:
     if last is None:
         if election.state != ElectionState.CANDIDACY_CLOSED:
             raise ValidationError(_("Close the candidacy period before the first round opens."))
-        candidates = list(election.candidacies.filter(state=CandidacyState.ACTIVE))
+        candidates = list(
+            election.candidacies.filter(state=CandidacyState.ACTIVE).select_related("city")
+        )
         if not candidates:
-            raise ValidationError(_("There is no candidate: nobody can be elected."))
+            raise ValidationError(
+                _(
+                    "There is no candidate: nobody can be elected. Close the election without "
+                    "a result, giving the reason."
+                )
+            )
     else:
         if election.state != ElectionState.VOTING:
             raise ValidationError(_("This election is not in its voting stage."))
@@ -324,9 +466,16 @@ def open_round(*, election: Election, by: User) -> Round:
             raise ValidationError(_("Round %(n)s is still open.") % {"n": last.number})
         if last.outcome in (RoundOutcome.ELECTED, RoundOutcome.LOT):
             raise ValidationError(_("A candidate is elected already: close the election."))
-        if last.outcome == RoundOutcome.TIE:
+        if last.outcome in counting.NO_RESULT:
+            raise ValidationError(
+                _("Nobody was elected: close the election without a result, giving the reason.")
+            )
+        if last.outcome == RoundOutcome.TIE or (
+            last.outcome == RoundOutcome.SECOND_TIE and not LotDraw.objects.filter(round=last)
+        ):
             raise ValidationError(_("The tie of the last round is settled by lot: draw it."))
         candidates = list(next_round_candidates(last))
+    checks.check_summit_day(election.summit)  # rule S2: the election is held at the summit
     new_round = Round(
         election=election,
         number=(last.number + 1) if last else 1,
@@ -342,6 +491,12 @@ def open_round(*, election: Election, by: User) -> Round:
     new_round.electorate.set(active_cities())
     election.state = ElectionState.VOTING
     election.save()
+    _mail_member_cities(
+        "round-open",
+        election,
+        round=new_round,
+        candidates=sorted(candidates, key=lambda c: c.city.name),
+    )
     return new_round
 
 
@@ -352,9 +507,16 @@ def _count(round_: Round) -> tuple[dict[int, int], int]:
 
 
 def next_round_candidates(round_: Round) -> Iterable[Candidacy]:
+    """Who goes to the round after ``round_``: those the count sends there, and the one a
+    lot drew from those tied for second place."""
     counts, abstentions = _count(round_)
     decision = counting.decide(counts, abstentions)
-    return Candidacy.objects.filter(pk__in=decision.next_candidates)
+    ids = set(decision.next_candidates)
+    if decision.lot_among:
+        draw = LotDraw.objects.filter(round=round_).first()
+        if draw is not None:
+            ids.add(draw.winner_id)
+    return Candidacy.objects.filter(pk__in=ids).select_related("city")
 
 
 def _lock_round_shared(round_: Round) -> str | None:
@@ -414,6 +576,35 @@ def cast_ballot(
         "ballot accepted: round=%s city=%s user=%s paper=%s", round.pk, city.pk, by.pk, paper
     )
     return record
+
+
+def record_refused_attempt(
+    *,
+    round: Round,  # noqa: A002
+    city: City,
+    by: User,
+    reason: str,
+    paper: bool = False,
+) -> BallotAttempt:
+    """Log a ballot refused before it reached :func:`cast_ballot` (a choice not on the
+    ballot, a post after the round closed): every attempt leaves a row (RELIABILITY 12)."""
+    logger.info(
+        "ballot refused: round=%s city=%s user=%s paper=%s reason=%s",
+        round.pk,
+        city.pk,
+        by.pk,
+        paper,
+        reason,
+    )
+    return BallotAttempt.objects.create(
+        round=round,
+        city=city,
+        user=by,
+        paper=paper,
+        attempted_at=timezone.now(),
+        outcome=AttemptOutcome.REFUSED,
+        reason=reason[:40],
+    )
 
 
 def _record_attempt(
@@ -483,6 +674,24 @@ def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
     if decision.elected is not None:
         _set_elected(round_, decision.elected)
     return round_
+
+
+def describe_count(round_: Round) -> str:
+    """What a closed round gave, in one line: "Round 1 of the 2026 election closed:
+    Tirana 3, Edirne 2, 1 abstention. A further round: …"."""
+    counts, abstentions = _count(round_)
+    names = dict(Candidacy.objects.filter(pk__in=counts).values_list("pk", "city__name"))
+    tallies = ", ".join(
+        f"{names[pk]} {n}"
+        for pk, n in sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]]))
+    )
+    abstained = ngettext("%(n)d abstention", "%(n)d abstentions", abstentions) % {"n": abstentions}
+    return _("%(round)s closed: %(tallies)s, %(abstained)s. %(outcome)s.") % {
+        "round": round_,
+        "tallies": tallies,
+        "abstained": abstained,
+        "outcome": round_.get_outcome_display(),
+    }
 
 
 @dataclass(frozen=True)
@@ -562,12 +771,24 @@ def _shuffle_votes(round_: Round) -> None:
 
 @transaction.atomic
 def draw_lot(*, round: Round, by: User) -> LotDraw:  # noqa: A002
-    """Settle a tie between two candidates by lot, drawn here and recorded for all to see."""
+    """Settle a tie by lot, between any number of tied candidates, drawn here and recorded
+    for all to see (who started it, when, from which source, between whom, the index).
+
+    All candidates tied (TIE): the drawn one is elected. A tie for second place
+    (SECOND_TIE): the drawn one goes to the next round with the leader.
+    """
     checks.require_secretariat(by=by)
-    round_ = Round.objects.select_for_update().get(pk=round.pk)
-    if round_.outcome != RoundOutcome.TIE:
-        raise ValidationError(_("Only a tie between two candidates is settled by lot."))
-    tied = sorted(round_.candidates.select_related("city"), key=lambda c: (c.city.name, c.pk))
+    round_ = Round.objects.select_for_update().select_related("election__summit").get(pk=round.pk)
+    if round_.outcome not in (RoundOutcome.TIE, RoundOutcome.SECOND_TIE):
+        raise ValidationError(_("Only a tie is settled by lot."))
+    if LotDraw.objects.filter(round=round_).exists():
+        raise ValidationError(_("The lot of this round has been drawn already."))
+    counts, abstentions = _count(round_)
+    decision = counting.decide(counts, abstentions)
+    tied = sorted(
+        Candidacy.objects.filter(pk__in=decision.lot_among).select_related("city"),
+        key=lambda c: (c.city.name, c.pk),
+    )
     index = secrets.SystemRandom().randrange(len(tied))
     winner = tied[index]
     draw = LotDraw.objects.create(
@@ -579,10 +800,11 @@ def draw_lot(*, round: Round, by: User) -> LotDraw:  # noqa: A002
         drawn_index=index,
         winner=winner,
     )
-    round_.outcome = RoundOutcome.LOT
-    round_.elected = winner
-    round_.save()
-    _set_elected(round_, winner.pk)
+    if round_.outcome == RoundOutcome.TIE:
+        round_.outcome = RoundOutcome.LOT
+        round_.elected = winner
+        round_.save()
+        _set_elected(round_, winner.pk)
     return draw
 
 
@@ -604,12 +826,14 @@ def close_election(*, election: Election, by: User) -> Mandate:
     if election.rounds.filter(state=RoundState.OPEN).exists():
         raise ValidationError(_("Close the open round first."))
     if election.elected is None:
-        raise ValidationError(_("No candidate has been elected yet."))
+        raise ValidationError(
+            _(
+                "No candidate has been elected yet. If none can be, close the election "
+                "without a result, giving the reason."
+            )
+        )
     summit = election.summit
     city = election.elected.city
-    mandate = record_mandate(  # rule S5 (and S4 through Mandate.clean)
-        year=summit.year + 1, city=city, mayor=current_mayor(city), elected_at=summit
-    )
     next_summit = Summit.objects.filter(year=summit.year + 1).first()
     if next_summit is None:
         next_summit = Summit(
@@ -621,8 +845,38 @@ def close_election(*, election: Election, by: User) -> Mandate:
     next_summit.host_city = city  # rule S6
     next_summit.full_clean()
     next_summit.save()
+    mandate = record_mandate(  # rule S5 (and S4, S6 through Mandate.clean)
+        year=summit.year + 1, city=city, mayor=current_mayor(city), elected_at=summit
+    )
     election.state = ElectionState.CLOSED
     election.closed_at = timezone.now()
     election.closed_by = by
+    election.full_clean()
     election.save()
+    _mail_member_cities("result", election, mandate=mandate)
     return mandate
+
+
+@transaction.atomic
+def close_election_without_result(*, election: Election, reason: str, by: User) -> Election:
+    """The secretariat's way out: close an election in which no city is (or can be)
+    elected, with the reason, shown on the summit's public page. No mandate follows."""
+    checks.require_secretariat(by=by)
+    election = _lock_election(election)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason why the election ends without a result."))
+    if election.state == ElectionState.CLOSED:
+        raise ValidationError(_("This election is closed already."))
+    if election.elected_id is not None:
+        raise ValidationError(_("A candidate is elected: close the election with its result."))
+    if election.rounds.filter(state=RoundState.OPEN).exists():
+        raise ValidationError(_("Close the open round first."))
+    election.state = ElectionState.CLOSED
+    election.no_result_reason = reason
+    election.closed_at = timezone.now()
+    election.closed_by = by
+    election.full_clean()
+    election.save()
+    _mail_member_cities("result", election, mandate=None)
+    return election

@@ -24,3 +24,36 @@ def validate_not_consecutive(*, city: City, year: int, exclude_pk: int | None = 
             % {"city": city, "other": other},
             code="rule_s4",
         )
+
+
+def validate_summit_host(*, year: int, city: City) -> None:
+    """rule S6 (Reading): the summit of year Y is hosted by the city holding mandate Y."""
+    from presidency.models import Mandate
+
+    holder = Mandate.objects.filter(year=year).select_related("city").first()
+    if holder is not None and holder.city_id != city.pk:
+        raise ValidationError(
+            _(
+                "Rule S6: the summit of %(year)s is hosted by %(holder)s, which holds the "
+                "mandate of %(year)s, not by %(city)s."
+            )
+            % {"year": year, "holder": holder.city, "city": city},
+            code="rule_s6",
+        )
+
+
+def validate_mandate_host(*, year: int, city: City) -> None:
+    """rule S6 from the mandate's side: a summit of the mandate's year already planned is
+    hosted by the mandate's city."""
+    from presidency.models import Summit
+
+    summit = Summit.objects.filter(year=year).select_related("host_city").first()
+    if summit is not None and summit.host_city_id != city.pk:
+        raise ValidationError(
+            _(
+                "Rule S6: the summit of %(year)s is hosted by %(host)s; the mandate of "
+                "%(year)s belongs to the host city, not to %(city)s."
+            )
+            % {"year": year, "host": summit.host_city, "city": city},
+            code="rule_s6",
+        )

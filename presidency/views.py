@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -11,7 +13,6 @@ from django.views.generic import FormView, TemplateView
 from common.publicpages import public_page
 from members import mixins as members_mixins
 from members.roles import acts_for_city
-from members.selectors import active_cities
 from presidency import checks, selectors, services
 from presidency.forms import BallotForm, CandidacyForm, DelegateFormSet, ProposalForm
 from presidency.models import Candidacy, Summit
@@ -107,7 +108,9 @@ class CandidacyProposeView(CityUserMixin, FormView):
     template_name = "presidency/candidacy_propose.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "cities": active_cities().exclude(pk=self.city.pk)}
+        # Only the cities that may stand now (rules S3, S4, one candidacy per city).
+        cities = selectors.eligible_cities(self.election(), exclude=self.city)
+        return {**super().get_form_kwargs(), "cities": cities}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -135,7 +138,8 @@ class CandidacyProposeView(CityUserMixin, FormView):
 
 
 class CandidacyActionView(CityUserMixin, View):
-    """POST only: accept or decline a proposal, or withdraw — for the user's own city."""
+    """POST only: accept or decline a proposal, or withdraw — for the user's own city; or
+    withdraw a proposal the user's city made."""
 
     mayor_only = True
     http_method_names = ["post"]
@@ -144,16 +148,23 @@ class CandidacyActionView(CityUserMixin, View):
         "decline": (services.decline_proposal, _("You declined the proposal.")),
         "withdraw": (services.withdraw_candidacy, _("Your city's candidacy is withdrawn.")),
     }
+    proposer_actions = {
+        "withdraw-proposal": (services.withdraw_proposal, _("Your proposal is withdrawn.")),
+    }
 
     def post(self, request, pk, action):
-        if action not in self.actions:
+        if action in self.actions:
+            candidacy = get_object_or_404(Candidacy, pk=pk, city=self.city)  # another's: 404
+            service, done = self.actions[action]
+        elif action in self.proposer_actions:
+            candidacy = get_object_or_404(Candidacy, pk=pk, proposed_by=self.city)
+            service, done = self.proposer_actions[action]
+        else:
             raise Http404
-        candidacy = get_object_or_404(Candidacy, pk=pk, city=self.city)  # another city's: 404
-        service, done = self.actions[action]
         try:
             service(candidacy=candidacy, by=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, message)
         else:
             messages.success(request, done)
@@ -208,11 +219,37 @@ class BallotView(CityUserMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if acts_for_city(request.user):
-            self.round = selectors.open_round(self.election())
+            election = self.election()
+            self.round = selectors.open_round(election)
             if self.round is None:
+                last = election.rounds.order_by("-number").first()
+                if request.method == "POST" and last is not None:
+                    # A ballot posted after the round closed is an attempt too (RELIABILITY 12).
+                    services.record_refused_attempt(
+                        round=last, city=self.city, by=request.user, reason="round_closed"
+                    )
                 messages.info(request, _("No round is open for voting."))
                 return redirect("secretariat:dashboard")
+            ballot = self.round.ballot_records.filter(city=self.city).first()
+            if ballot is not None and request.method != "POST":
+                messages.info(
+                    request,
+                    _("Your city voted in round %(n)s at %(time)s.")
+                    % {
+                        "n": self.round.number,
+                        "time": date_format(localtime(ballot.cast_at), "H:i"),
+                    },
+                )
+                return redirect("secretariat:dashboard")
         return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if self.request.method == "POST" and form.has_error("choice"):
+            # A choice that is not on this round's ballot: refused, and logged.
+            services.record_refused_attempt(
+                round=self.round, city=self.city, by=self.request.user, reason="choice"
+            )
+        return super().form_invalid(form)
 
     def get_form_kwargs(self):
         candidates = self.round.candidates.select_related("city").order_by("city__name")

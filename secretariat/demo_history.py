@@ -242,9 +242,14 @@ YEARS: dict[int, Year] = {
     ),
     2024: Year(
         summit_starts=D(2024, 11, 21),
-        candidates=("sarajevo", "kotor"),
+        candidates=("sarajevo", "kotor", "pula"),
         proposals=(("podgorica", "shkoder", False),),
-        rounds=({"sarajevo": 17, "kotor": 11, None: 2},),
+        # Kotor and Pula tie for second place: a lot, drawn at the summit and published,
+        # sends one of them to the second round (the outcome is Sarajevo's either way).
+        rounds=(
+            {"sarajevo": 12, "kotor": 6, "pula": 6, None: 1},
+            {"sarajevo": 17, presidency_demo.DRAWN: 11, None: 2},
+        ),
         delegations=18,
         absent=("trikala",),
         goals=(
@@ -439,9 +444,11 @@ def load() -> None:
 def _founding(timeline: Timeline, staff: User, rng: random.Random) -> None:
     plan = YEARS[FOUNDING_YEAR]
     day1, day2 = D(2021, 11, 29), D(2021, 11, 30)
-    timeline.at(_at(day1, 9), partial(presidency_demo.open_election, year=2021, by=staff))
+    # rule S2: candidacies close before the summit opens; the founders declared on its eve.
+    eve = day1 - datetime.timedelta(days=1)
+    timeline.at(_at(eve, 9), partial(presidency_demo.open_election, year=2021, by=staff))
     for slug in plan.candidates:
-        timeline.at(_at(day1, 11), partial(_declare, 2021, slug))
+        timeline.at(_at(eve, 11), partial(_declare, 2021, slug))
     _vote(timeline, 2021, plan, day2, staff, rng)
     timeline.at(
         _at(D(2021, 12, 1)),

@@ -82,6 +82,14 @@ class WorkingGroup(models.Model):
     presidency_approved_at = models.DateTimeField(
         _("approved by the presidency at"), null=True, blank=True
     )
+    presidency_mandate = models.ForeignKey(
+        "presidency.Mandate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved for the presidency under the mandate"),
+    )
     secretariat_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

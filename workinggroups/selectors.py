@@ -11,7 +11,7 @@ from django.utils import timezone
 from members.enums import CityStatus
 from members.models import City, User
 from members.roles import acts_for_city, is_secretariat
-from presidency.roles import acts_for_presidency
+from presidency.roles import acts_for_presidency, is_presiding_mayor
 from workinggroups.checks import check_request_extra_session
 from workinggroups.enums import GroupState
 from workinggroups.models import (
@@ -147,6 +147,7 @@ class DashboardPanel:
     requests: list[ExtraSessionRequest]
     presides: bool = False
     proposals: list[WorkingGroup] = field(default_factory=list)
+    turns_key: bool = False  # the president (the presiding mayor) turns the key of rule W5
 
     @property
     def member_groups(self) -> list[WorkingGroup]:
@@ -177,5 +178,10 @@ def dashboard_panel(*, city: City, user: User) -> DashboardPanel:
         else []
     )
     return DashboardPanel(
-        city=city, groups=groups, requests=requests, presides=presides, proposals=proposals
+        city=city,
+        groups=groups,
+        requests=requests,
+        presides=presides,
+        proposals=proposals,
+        turns_key=presides and is_presiding_mayor(user, on=timezone.localdate()),
     )

@@ -21,7 +21,8 @@ from members.enums import PersonRole
 from members.models import City, Person, User
 from members.roles import is_secretariat
 from outbox.services import queue_mail
-from presidency.roles import acts_for_presidency
+from presidency.roles import acts_for_presidency, is_presiding_mayor
+from presidency.selectors import mandate_for_year
 from workinggroups.checks import check_join_group, check_request_extra_session
 from workinggroups.enums import (
     ApprovalKey,
@@ -66,8 +67,10 @@ def is_presidency(user: User | None) -> bool:
 
 
 def holds_key(user: User | None, key: str) -> bool:
+    """Who turns a key of rule W5: the Presidency's is turned by the president, the mayor of
+    the city presiding today (rules S1, S8; issue 16), not by its delegates."""
     if key == ApprovalKey.PRESIDENCY:
-        return is_presidency(user)
+        return is_presiding_mayor(user, on=timezone.localdate())
     if key == ApprovalKey.SECRETARIAT:
         return is_secretariat(user)
     return False
@@ -201,6 +204,8 @@ def approve_group(*, group: WorkingGroup, by: User, key: str) -> WorkingGroup:
             raise ValidationError(_("The presidency has already approved this group."))
         other = group.secretariat_approved_by_id
         group.presidency_approved_by, group.presidency_approved_at = by, now
+        # The mandate the key was turned under: the president of that day (rule S5).
+        group.presidency_mandate = mandate_for_year(timezone.localdate(now).year)
     else:
         if group.secretariat_approved_at:
             raise ValidationError(_("The secretariat has already approved this group."))

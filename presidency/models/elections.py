@@ -55,12 +55,31 @@ class Election(models.Model):
         related_name="+",
         verbose_name=_("elected"),
     )
+    no_result_reason = models.TextField(
+        _("why the election ended without a result"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Shown on the summit's public page when no city was elected."),
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("election")
         verbose_name_plural = _("elections")
         ordering = ["-summit__year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=ElectionState.CLOSED)
+                | Q(elected__isnull=False, no_result_reason="")
+                | Q(elected__isnull=True) & ~Q(no_result_reason=""),
+                name="presidency_election_closed_with_result_or_reason",
+                violation_error_message=_(
+                    "A closed election has either an elected city or the reason why it ended "
+                    "without one."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Election at the %(year)s summit") % {"year": self.summit.year}
@@ -110,6 +129,17 @@ class Candidacy(models.Model):
         verbose_name=_("accepted, declined or withdrawn by"),
     )
     decided_at = models.DateTimeField(_("accepted, declined or withdrawn"), null=True, blank=True)
+    consent_reference = models.CharField(
+        _("reference of the paper consent"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "When the proposed city's mayor consented on paper: the document's reference, "
+            "recorded by the secretariat (rule S3)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -204,7 +234,10 @@ class Round(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Round %(number)s") % {"number": self.number}
+        return _("Round %(number)s of the %(year)s election") % {
+            "number": self.number,
+            "year": self.election.summit.year,
+        }
 
     @property
     def is_open(self) -> bool:
@@ -328,7 +361,9 @@ class BallotAttempt(models.Model):
 
 
 class LotDraw(models.Model):
-    """A tie between two candidates settled by lot, drawn by the portal and kept for all to see."""
+    """A tie settled by lot, drawn by the portal and kept for all to see: between all the
+    candidates of a round (the drawn one is elected) or between those tied for second place
+    (the drawn one goes to the next round)."""
 
     round = models.OneToOneField(
         Round, on_delete=models.CASCADE, related_name="lot_draw", verbose_name=_("round")

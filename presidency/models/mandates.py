@@ -48,8 +48,28 @@ class Mandate(models.Model):
         return _("Presidency %(year)s: %(city)s") % {"year": self.year, "city": self.city}
 
     def clean(self) -> None:
-        # The admin's form and every service call full_clean(); rule S4 lives in one validator.
-        from presidency.validators import validate_not_consecutive
+        # The admin's form and every service call full_clean(); each rule lives in one validator.
+        from django.core.exceptions import ValidationError
+
+        from presidency.validators import validate_mandate_host, validate_not_consecutive
 
         if self.city_id and self.year:
             validate_not_consecutive(city=self.city, year=self.year, exclude_pk=self.pk)
+            validate_mandate_host(year=self.year, city=self.city)
+        if self.elected_at_id and self.year and self.year != self.elected_at.year + 1:
+            # rule S5: the mandate of the city elected at the summit of N is the year N + 1.
+            raise ValidationError(
+                {
+                    "year": _(
+                        "Rule S5: a city elected at the summit of %(summit)s holds the mandate "
+                        "of %(year)s."
+                    )
+                    % {"summit": self.elected_at.year, "year": self.elected_at.year + 1}
+                },
+                code="rule_s5",
+            )
+        if self.mayor_id and self.city_id and self.mayor.city_id != self.city_id:
+            raise ValidationError(
+                {"mayor": _("The mayor of a mandate is a person of the presiding city.")},
+                code="mayor_city",
+            )

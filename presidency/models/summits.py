@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -48,6 +49,11 @@ class Summit(models.Model):
                 name="presidency_summit_dates_ordered",
                 violation_error_message=_("A summit cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(year=ExtractYear("starts_on")),
+                name="presidency_summit_year_of_first_day",
+                violation_error_message=_("The summit's year is the year of its first day."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,6 +61,12 @@ class Summit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("presidency:summit-detail", kwargs={"year": self.year})
+
+    def clean(self) -> None:
+        from presidency.validators import validate_summit_host
+
+        if self.year and self.host_city_id:
+            validate_summit_host(year=self.year, city=self.host_city)
 
 
 class Delegation(models.Model):

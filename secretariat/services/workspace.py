@@ -22,6 +22,7 @@ from members import services as member_services
 from members.enums import CityStatus, PersonRole
 from members.models import City, Person, User
 from members.roles import acts_for_city, is_secretariat
+from members.selectors import contact_emails_of
 from outbox.services import Message, queue_mails
 from presidency import selectors as presidency_selectors
 from presidency.models import Mandate, Summit
@@ -324,18 +325,6 @@ def addressed_cities(announcement: Announcement) -> QuerySet[City]:
     elif announcement.audience == Audience.CITIES:
         cities = cities.filter(chosen_announcements=announcement)
     return cities.distinct().order_by("name")
-
-
-def contact_emails_of(cities: Iterable[City]) -> dict[int, list[str]]:
-    """The addresses of each city's current people (mayor, delegates, contact points),
-    sorted, by city id: one query for them all."""
-    emails: dict[int, set[str]] = {}
-    people = Person.objects.filter(
-        city__in=[city.pk for city in cities], ended_on__isnull=True
-    ).exclude(email="")
-    for city_id, email in people.values_list("city_id", "email"):
-        emails.setdefault(city_id, set()).add(email)
-    return {city_id: sorted(found) for city_id, found in emails.items()}
 
 
 def _author_for(*, by: User) -> str:

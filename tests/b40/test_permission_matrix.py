@@ -7,6 +7,8 @@
   objects of every kind: 403 or 404, and not one of city B's rows changes.
 """
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.core import serializers
@@ -14,6 +16,7 @@ from django.test import RequestFactory
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from common.clock import frozen_at
 from members.models import City
 from presidency import services as presidency_services
 from presidency.models import BallotRecord, Candidacy
@@ -199,21 +202,27 @@ def world(db, mayor):
     mayor_b = CityUserFactory(city=b, username="mayor.skopje")
     current_mandate_of("athens")  # neither A nor B presides
     summit = SummitFactory(year=timezone.localdate().year, host_city=b)
-    election = presidency_services.open_candidacy(election=ElectionFactory(summit=summit), by=staff)
-    candidacy = presidency_services.submit_candidacy(election=election, city=b, by=mayor_b)
-    presidency_services.submit_candidacy(
-        election=election, city=City.objects.get(slug="split"), by=staff
-    )
     day = summit.starts_on
-    presidency_services.register_delegation(
-        summit=summit,
-        city=b,
-        delegates=[presidency_services.DelegateData("B's head", "head", day, day)],
-        by=staff,
-    )
-    presidency_services.close_candidacy(election=election, by=staff)
-    round_ = presidency_services.open_round(election=election, by=staff)
-    presidency_services.cast_ballot(round=round_, city=b, choice=candidacy, by=mayor_b)
+    # rule S2: candidacies close before the summit opens; the vote is held on its days.
+    with frozen_at(timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))):
+        eve = timezone.now() - datetime.timedelta(days=1)
+        with frozen_at(eve):
+            election = presidency_services.open_candidacy(
+                election=ElectionFactory(summit=summit), by=staff
+            )
+            candidacy = presidency_services.submit_candidacy(election=election, city=b, by=mayor_b)
+            presidency_services.submit_candidacy(
+                election=election, city=City.objects.get(slug="split"), by=staff
+            )
+            presidency_services.register_delegation(
+                summit=summit,
+                city=b,
+                delegates=[presidency_services.DelegateData("B's head", "head", day, day)],
+                by=staff,
+            )
+            presidency_services.close_candidacy(election=election, by=staff)
+        round_ = presidency_services.open_round(election=election, by=staff)
+        presidency_services.cast_ballot(round=round_, city=b, choice=candidacy, by=mayor_b)
     person = PersonFactory(city=b, name="Person of Skopje")
     recommendation = RecommendationFactory()
     workspace_services.record_follow_up(

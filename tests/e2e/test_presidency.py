@@ -1,5 +1,5 @@
-"""The election in a real Chromium: candidacy, the S4 refusal, the round, three votes and a
-refused second ballot, the result and next year's mandate on the public pages."""
+"""The election in a real Chromium: candidacy, the S4 refusal, the round, three votes and no
+second ballot form, the result and next year's mandate on the public pages."""
 
 import re
 
@@ -8,12 +8,15 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 from tests.factories.members import PASSWORD
+from tests.presidency.conftest import CLOCK, SUMMIT_EVE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def election_2026(founding_data):
+def election_2026(founding_data, monkeypatch):
+    from django.utils import timezone
+
     from members.models import City
     from presidency import services
     from presidency.models import Mandate
@@ -24,6 +27,10 @@ def election_2026(founding_data):
         SummitFactory,
     )
 
+    # rule S2: candidacies on the summit's eve, the vote on its first day (the live server
+    # runs in this process and reads the same clock).
+    CLOCK.set(SUMMIT_EVE)
+    monkeypatch.setattr(timezone, "now", CLOCK)
     athens = City.objects.get(slug="athens")
     summit = SummitFactory(year=2026, host_city=athens)
     Mandate.objects.create(year=2026, city=athens)  # the sitting president hosts (rule S6)
@@ -54,7 +61,7 @@ def vote_for(page, site, username, city):
     page.get_by_label(city).check()
     page.get_by_role("button", name="Cast the ballot").click()
     expect(page.get_by_text("Your city's ballot is cast.")).to_be_visible()
-    expect(page.get_by_text("Your city has voted in round 1.")).to_be_visible()
+    expect(page.get_by_text("Your city voted in round 1 at")).to_be_visible()
 
 
 def test_the_2026_election_from_candidacy_to_mandate(site, page, election_2026):
@@ -78,6 +85,7 @@ def test_the_2026_election_from_candidacy_to_mandate(site, page, election_2026):
     # The secretariat closes the candidacy period and opens the round.
     as_user(page, site, "secretariat")
     admin_action(page, site, "Close the candidacy period")
+    CLOCK.to_summit()
     admin_action(page, site, "Open the next round (freezes the electorate)")
 
     # Three mayors vote; one tries twice and is refused.
@@ -85,10 +93,9 @@ def test_the_2026_election_from_candidacy_to_mandate(site, page, election_2026):
     vote_for(page, site, "mayor.split", "Split")
     vote_for(page, site, "mayor.kotor", "Tirana")
     as_user(page, site, "mayor.tirana")
-    page.goto(f"{site}/presidency/summits/2026/vote/")
-    page.get_by_label("Abstain").check()
-    page.get_by_role("button", name="Cast the ballot").click()
-    expect(page.get_by_text("Rule P1: Tirana has already voted in this round.")).to_be_visible()
+    page.goto(f"{site}/presidency/summits/2026/vote/")  # no second ballot form (issue 16)
+    expect(page.get_by_role("status")).to_have_text("Your city voted in round 1 at 00:30.")
+    expect(page.get_by_label("Abstain")).to_have_count(0)
 
     # The secretariat counts and closes; the public pages show the result and the mandate.
     as_user(page, site, "secretariat")
@@ -100,7 +107,7 @@ def test_the_2026_election_from_candidacy_to_mandate(site, page, election_2026):
     page.goto(f"{site}/presidency/summits/2026/")
     expect(page.get_by_role("heading", name="Round 1")).to_be_visible()
     expect(
-        page.get_by_text("3 ballots of 25 member cities (turnout 12%), 0 abstentions.")
+        page.get_by_text("3 ballots of 25 member cities (turnout 12%). 0 abstentions.")
     ).to_be_visible()
     expect(page.get_by_text("Elected at this summit: Split, presidency of 2027.")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main navigation")

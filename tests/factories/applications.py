@@ -35,9 +35,10 @@ class SummitFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Summit
+        django_get_or_create = ("year",)  # one summit a year; its year is its first day's
 
-    year = factory.Sequence(lambda n: 2040 + n)
-    host_city = factory.LazyFunction(lambda: City.objects.get(slug="athens"))
     starts_on = factory.LazyFunction(timezone.localdate)
+    year = factory.LazyAttribute(lambda s: s.starts_on.year)  # the summit's year (rule S6)
+    host_city = factory.LazyFunction(lambda: City.objects.get(slug="athens"))
     ends_on = factory.LazyAttribute(lambda s: s.starts_on + datetime.timedelta(days=1))
     venue = "Athens"

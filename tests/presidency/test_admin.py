@@ -21,10 +21,11 @@ def act(client, model: str, action: str, pks) -> str:
     return response.content.decode()
 
 
-def test_election_runs_from_the_admin(election, secretariat_client, staff):
+def test_election_runs_from_the_admin(election, secretariat_client, staff, clock):
     services.submit_candidacy(election=election, city=city("split"), by=staff)
     html = act(secretariat_client, "election", "close_candidacy", [election.pk])
     assert "The candidacy period is closed for 1 election." in html  # not "1 closed."
+    clock.to_summit()
     html = act(secretariat_client, "election", "open_round", [election.pk])
     assert "1 new round opened; its electorate is frozen." in html
     round_ = Round.objects.get()
@@ -73,9 +74,26 @@ def test_admin_proposal_awaits_acceptance(election, secretariat_client):
     )
     proposal = Candidacy.objects.get()
     assert proposal.state == "proposed"
-    act(secretariat_client, "candidacy", "accept", [proposal.pk])
+    # The secretariat does not consent for Split (rule S3): the action asks for the
+    # reference of the mayor's signed consent, and without one nothing changes.
+    html = act(secretariat_client, "candidacy", "record_paper_consent", [proposal.pk])
+    assert "Reference of the signed document" in html
     proposal.refresh_from_db()
-    assert proposal.state == "active"
+    assert proposal.state == "proposed"
+    response = secretariat_client.post(
+        reverse("admin:presidency_candidacy_changelist"),
+        {
+            "action": "record_paper_consent",
+            "_selected_action": [str(proposal.pk)],
+            "apply": "1",
+            "reference": "Split/2026/114",
+        },
+        follow=True,
+    )
+    assert "1 paper consent(s) recorded" in response.content.decode()
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.consent_reference) == ("active", "Split/2026/114")
+    assert proposal.history.first().consent_reference == "Split/2026/114"
 
 
 @pytest.mark.parametrize("secret", [True, False])

@@ -12,7 +12,7 @@ from members.enums import CityRole
 from presidency import selectors, services
 from presidency.models import Candidacy
 from tests.factories import CityUserFactory
-from tests.presidency.conftest import city, mayor_of
+from tests.presidency.conftest import CLOCK, city, mayor_of
 
 DECLARE = "presidency:candidacy-submit"
 PROPOSE = "presidency:candidacy-propose"
@@ -56,6 +56,7 @@ def test_the_mayors_buttons_follow_the_candidacy_through_the_election(
     assert buttons(mayor_client, candidacy) == {PROPOSE, "withdraw"}
     services.close_candidacy(election=election, by=staff)
     assert buttons(mayor_client, candidacy) == {"withdraw"}  # until voting starts
+    CLOCK.to_summit()
     round_ = services.open_round(election=election, by=staff)
     assert buttons(mayor_client, candidacy) == {VOTE}
     services.cast_ballot(round=round_, city=city("tirana"), choice=None, by=mayor)
@@ -67,6 +68,7 @@ def test_a_delegate_votes_but_does_not_stand_or_propose(election, staff, delegat
     assert buttons(client) == set()
     services.submit_candidacy(election=election, city=city("split"), by=staff)
     services.close_candidacy(election=election, by=staff)
+    CLOCK.to_summit()
     services.open_round(election=election, by=staff)
     assert buttons(client) == {VOTE}
 
@@ -148,6 +150,7 @@ def test_each_flag_is_the_services_answer(election, staff, mayor):
     check()
     services.close_candidacy(election=election, by=staff)
     check()
+    CLOCK.to_summit()
     round_ = services.open_round(election=election, by=staff)
     check()
     services.cast_ballot(round=round_, city=tirana, choice=None, by=mayor)

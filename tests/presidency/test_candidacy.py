@@ -155,11 +155,12 @@ def test_withdraw_after_voting_started_refused(election, staff):
         services.withdraw_candidacy(candidacy=split, by=mayor_of("split"))
 
 
-def test_withdrawn_candidate_is_not_in_the_first_round(election, staff):
+def test_withdrawn_candidate_is_not_in_the_first_round(election, staff, clock):
     split = services.submit_candidacy(election=election, city=city("split"), by=staff)
     services.submit_candidacy(election=election, city=city("tirana"), by=staff)
     services.withdraw_candidacy(candidacy=split, by=staff)
     services.close_candidacy(election=election, by=staff)
+    clock.to_summit()
     round_ = services.open_round(election=election, by=staff)
     assert [c.city.slug for c in round_.candidates.all()] == ["tirana"]
 

@@ -39,13 +39,14 @@ def founding(postgres_only):
 
 
 @pytest.fixture
-def open_round(founding):
+def open_round(founding, clock):
     staff = SecretariatUserFactory()
     summit = SummitFactory(year=2026, host_city=City.objects.get(slug="athens"))
     election = services.open_candidacy(election=ElectionFactory(summit=summit), by=staff)
     for slug in ("split", "kotor"):
         services.submit_candidacy(election=election, city=City.objects.get(slug=slug), by=staff)
     services.close_candidacy(election=election, by=staff)
+    clock.to_summit()
     return services.open_round(election=election, by=staff), staff
 
 

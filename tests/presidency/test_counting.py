@@ -27,14 +27,14 @@ def test_decide_two_tied_leaders_go_through_alone():
     assert decision.next_candidates == frozenset({"a", "b"})
 
 
-def test_decide_three_way_tie_all_three_go_through():
+def test_decide_three_way_tie_goes_to_a_lot_between_all_three():
     decision = decide({"a": 3, "b": 3, "c": 3}, abstentions=1)
-    assert decision == Decision(RoundOutcome.RUNOFF, next_candidates=frozenset({"a", "b", "c"}))
+    assert decision == Decision(RoundOutcome.TIE, lot_among=frozenset({"a", "b", "c"}))
 
 
 def test_decide_tie_between_two_candidates_goes_to_the_lot():
     assert decide({"a": 5, "b": 5}, abstentions=3) == Decision(
-        RoundOutcome.TIE, next_candidates=frozenset({"a", "b"})
+        RoundOutcome.TIE, lot_among=frozenset({"a", "b"})
     )
 
 
@@ -44,7 +44,7 @@ def test_decide_single_candidate_elected_with_more_votes_than_abstentions():
 
 def test_decide_single_candidate_not_elected_when_abstentions_match():
     decision = decide({"a": 3}, abstentions=3)
-    assert decision == Decision(RoundOutcome.NOT_ELECTED, next_candidates=frozenset({"a"}))
+    assert decision == Decision(RoundOutcome.NOT_ELECTED)
 
 
 def test_decide_no_ballot_for_a_candidate():

@@ -12,7 +12,7 @@ from members.models import City
 from members.services import create_city
 from presidency import services
 from presidency.enums import ElectionState, RoundOutcome, RoundState
-from presidency.models import BallotAttempt, BallotRecord, Candidacy, Mandate, Round, Summit, Vote
+from presidency.models import BallotAttempt, BallotRecord, Candidacy, Mandate, Summit, Vote
 from tests.factories import CityUserFactory
 from tests.presidency.conftest import city, mayor_of, start_voting, vote
 
@@ -178,12 +178,13 @@ def test_runoff_between_the_two_leaders_then_elected(election, staff):
     assert services.close_election(election=election, by=staff).city == city("split")
 
 
-def test_three_way_tie_all_go_to_the_next_round(election, staff):
+def test_three_way_tie_goes_to_a_lot_not_to_the_same_round_again(election, staff):
     round1, (kotor, split, tirana) = start_voting(election, "kotor", "split", "tirana", by=staff)
     vote(round1, {"durres": split, "pula": tirana, "skopje": kotor}, by=staff)
-    assert services.close_round(round=round1, by=staff).outcome == RoundOutcome.RUNOFF
-    round2 = services.open_round(election=election, by=staff)
-    assert set(round2.candidates.all()) == {kotor, split, tirana}
+    assert services.close_round(round=round1, by=staff).outcome == RoundOutcome.TIE
+    with pytest.raises(ValidationError, match="draw it"):
+        services.open_round(election=election, by=staff)
+    assert services.draw_lot(round=round1, by=staff).winner in (kotor, split, tirana)
 
 
 def test_tie_settled_by_lot_recorded(election, staff):
@@ -206,10 +207,7 @@ def test_tie_settled_by_lot_recorded(election, staff):
 
 
 def test_lot_uses_the_system_random_source(election, staff, monkeypatch):
-    round_, (split, tirana) = start_voting(election, "split", "tirana", by=staff)
-    services.close_round(round=round_, by=staff)  # 0 – 0: no ballots, not a tie
-    assert Round.objects.get(pk=round_.pk).outcome == RoundOutcome.NO_BALLOTS
-    round2 = services.open_round(election=election, by=staff)
+    round2, (split, tirana) = start_voting(election, "split", "tirana", by=staff)
     vote(round2, {"kotor": split, "durres": tirana}, by=staff)
     services.close_round(round=round2, by=staff)
     monkeypatch.setattr(services.secrets.SystemRandom, "randrange", lambda self, n: 1)
@@ -222,12 +220,12 @@ def test_single_candidate_elected_with_more_votes_than_abstentions(election, sta
     assert services.close_round(round=round_, by=staff).elected == split
 
 
-def test_single_candidate_not_elected_then_a_new_round(election, staff):
+def test_single_candidate_not_elected_ends_the_rounds(election, staff):
     round_, (split,) = start_voting(election, "split", by=staff)
     vote(round_, {"kotor": split, "pula": None}, by=staff)
     assert services.close_round(round=round_, by=staff).outcome == RoundOutcome.NOT_ELECTED
-    round2 = services.open_round(election=election, by=staff)
-    assert list(round2.candidates.all()) == [split]
+    with pytest.raises(ValidationError, match="Nobody was elected"):
+        services.open_round(election=election, by=staff)
 
 
 def test_a_ballot_is_not_accepted_twice_into_two_rounds_open_at_once(election, staff):

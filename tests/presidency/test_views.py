@@ -115,7 +115,7 @@ def test_dashboard_panel_offers_the_vote_and_then_says_voted(election, staff, ma
     assert "Vote in round 1" in html
     vote(round_, {"tirana": split}, by=staff)
     html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
-    assert "Your city has voted in round 1." in html
+    assert "Your city voted in round 1 at" in html
 
 
 def test_dashboard_panel_offers_the_candidacy(election, mayor_client):
@@ -221,7 +221,7 @@ def test_public_summit_page_shows_results_per_round(
     with django_assert_max_num_queries(14):
         html = client.get(url).content.decode()
     assert "Round 1" in html and "Round 2" in html
-    assert "6 ballots of 25 member cities (turnout 24%), 1 abstentions." in html
+    assert "6 ballots of 25 member cities (turnout 24%). 1 abstention." in html  # singular
     assert "Elected at this summit: Split, presidency of 2027." in html
     assert "How each city voted" not in html  # secret
 

@@ -177,7 +177,8 @@ def network(db, staff):
         departs_on=datetime.date(2025, 10, 16),
     )
     Delegation.objects.create(summit=summit, city=edirne, present=False)
-    election = Election.objects.create(summit=summit, is_secret=True, state=ElectionState.CLOSED)
+    # Voting until its result is in: a closed election has one (a database constraint).
+    election = Election.objects.create(summit=summit, is_secret=True, state=ElectionState.VOTING)
     skopje_bid = Candidacy.objects.create(election=election, city=skopje)
     split_bid = Candidacy.objects.create(election=election, city=split)
     round_ = Round.objects.create(
@@ -200,6 +201,7 @@ def network(db, staff):
     Vote.objects.create(round=round_, choice=skopje_bid)
     Vote.objects.create(round=round_, choice=split_bid)
     election.elected = skopje_bid
+    election.state = ElectionState.CLOSED
     election.save()
 
     # --- membership

@@ -61,8 +61,13 @@ def test_the_history_obeys_the_charter(demo):
         "sarajevo",
     ]
     runoffs = [e.summit.year for e in elections if e.rounds.count() > 1]
-    assert runoffs == [2023]
+    assert runoffs == [2023, 2024]
     assert elections[2].rounds.get(number=1).outcome == RoundOutcome.RUNOFF
+    # 2024: a tie for second place settled by a published lot between Kotor and Pula
+    first_2024 = elections[3].rounds.get(number=1)
+    assert first_2024.outcome == RoundOutcome.SECOND_TIE
+    assert [c["city"] for c in first_2024.lot_draw.candidates] == ["Kotor", "Pula"]
+    assert first_2024.lot_draw.winner in elections[3].rounds.get(number=2).candidates.all()
     # rule M2: admitted at their summits, on its first day
     admitted = Application.objects.filter(state=ApplicationState.ADMITTED).select_related(
         "city", "summit"

@@ -95,11 +95,12 @@ def test_desk_lists_goals_awaiting_agreement_and_upcoming_summits(secretariat_cl
         RosterMemberFactory(role=role)
     GoalFactory()
     today = timezone.localdate()
+    starts_on = today + datetime.timedelta(days=20)
     Summit.objects.create(
-        year=today.year + 5,
+        year=starts_on.year,  # the year of its first day (a constraint)
         host_city=City.objects.get(slug="split"),
-        starts_on=today + datetime.timedelta(days=20),
-        ends_on=today + datetime.timedelta(days=21),
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=1),
     )
     items = desk_items()
     # the goal, the mandate's opening meeting not yet recorded (rule G1), the summit
@@ -189,11 +190,12 @@ def test_the_dashboard_closes_the_registration_when_its_deadline_passes(mayor_cl
     now = timezone.now()
     deadline = now + datetime.timedelta(hours=2)
     Summit.objects.all().delete()
+    starts_on = timezone.localdate() + datetime.timedelta(days=30)
     Summit.objects.create(
-        year=now.year + 1,
+        year=starts_on.year,  # the year of its first day (a constraint)
         host_city=City.objects.get(slug="athens"),
-        starts_on=timezone.localdate() + datetime.timedelta(days=30),
-        ends_on=timezone.localdate() + datetime.timedelta(days=31),
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=1),
         venue="Town hall",
         registration_deadline=deadline,
     )

@@ -51,6 +51,19 @@ def test_both_keys_activate_and_are_recorded(proposal, mayor, secretariat_user):
     assert group.secretariat_approved_by == secretariat_user
     assert group.presidency_approved_at and group.secretariat_approved_at
     assert group.created_on is not None
+    assert group.presidency_mandate.city == mayor.city  # the mandate it was turned under
+
+
+def test_the_presidencys_key_is_the_presiding_mayors_not_a_delegates(proposal, client):
+    # Issue 16: the president (the presiding city's mayor) turns the key; a delegate of the
+    # presiding city may propose a group but not approve one.
+    delegate = CityUserFactory(city=proposal.proposed_by.city, city_role="delegate")
+    with pytest.raises(PermissionDenied):
+        services.approve_group(group=proposal, by=delegate, key=PRESIDENCY)
+    client.force_login(delegate)
+    dashboard = client.get(reverse("secretariat:dashboard")).content.decode()
+    assert reverse("workinggroups:group-propose") in dashboard
+    assert reverse("workinggroups:group-approve", args=[proposal.pk]) not in dashboard
 
 
 def test_the_secretariat_first_then_the_presidency(proposal, mayor, secretariat_user):
