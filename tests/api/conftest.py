@@ -1,2 +1,2 @@
 # The presidency's fixtures (a 2026 summit in Athens, its election, the secretariat user).
-from tests.presidency.conftest import election, staff, summit  # noqa: F401
+from tests.presidency.conftest import clock, election, staff, summit  # noqa: F401

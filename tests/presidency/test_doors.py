@@ -385,7 +385,9 @@ def test_s7_admin_inline_needs_a_head_and_an_active_city(summit, secretariat_cli
         },
     )
     assert "exactly one head of delegation" in response.content.decode()
-    City.objects.filter(slug="pula").update(status=CityStatus.WITHDRAWN)
+    City.objects.filter(slug="pula").update(
+        status=CityStatus.WITHDRAWN, left_on=datetime.date(2026, 1, 1), withdrawal_reason="Left"
+    )
     response = secretariat_client.post(
         url,
         {

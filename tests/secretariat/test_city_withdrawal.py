@@ -25,6 +25,7 @@ from tests.factories import (
     GroupMembershipFactory,
     SummitFactory,
 )
+from tests.presidency.conftest import clock  # noqa: F401, F811
 from tests.secretariat.test_applications_admin import change_form_data, change_url
 from workinggroups import services as group_services
 from workinggroups.enums import RequestState
@@ -50,7 +51,7 @@ def withdraw(slug: str, by, **kwargs) -> City:
 # --- the service ------------------------------------------------------------------------
 
 
-def test_withdrawal_ends_groups_requests_candidacies_and_acting(secretariat_user):
+def test_withdrawal_ends_groups_requests_candidacies_and_acting(secretariat_user, clock):  # noqa: F811
     tirana = city("tirana")
     membership = GroupMembershipFactory(city=tirana)
     group = membership.group
@@ -95,13 +96,14 @@ def test_withdrawal_ends_groups_requests_candidacies_and_acting(secretariat_user
     assert GroupMembership.history.filter(city_id=tirana.pk, history_type="-").count() == 1
 
 
-def test_a_withdrawn_city_is_not_in_a_later_rounds_electorate(secretariat_user):
+def test_a_withdrawn_city_is_not_in_a_later_rounds_electorate(secretariat_user, clock):  # noqa: F811
     election = presidency_services.open_candidacy(
         election=ElectionFactory(summit=SummitFactory(year=2026)), by=secretariat_user
     )
     presidency_services.submit_candidacy(election=election, city=city("split"), by=secretariat_user)
     presidency_services.close_candidacy(election=election, by=secretariat_user)
     withdraw("tirana", secretariat_user)
+    clock.to_summit()  # rule S2: rounds open on the summit's days
     round_ = presidency_services.open_round(election=election, by=secretariat_user)
     electorate = set(round_.electorate.values_list("slug", flat=True))
     assert "tirana" not in electorate

@@ -48,7 +48,7 @@ def withdrawn_city(**kwargs) -> City:
 
 def test_one_person_cannot_turn_both_keys(presidency, tirana, secretariat_user):
     # a secretariat account that also acts for the presiding city holds both keys
-    secretariat_user.city, secretariat_user.city_role = tirana, CityRole.DELEGATE
+    secretariat_user.city, secretariat_user.city_role = tirana, CityRole.MAYOR
     secretariat_user.save()
     group = services.propose_group(name="Culture", topic="Museums.", by=secretariat_user)
     services.approve_group(group=group, by=secretariat_user, key=PRESIDENCY)
