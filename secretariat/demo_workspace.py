@@ -85,13 +85,14 @@ RECOMMENDATIONS = [
 ]
 
 
-def _demo_user(username: str, first_name: str) -> User:
+def _demo_user(username: str, first_name: str, *, is_staff: bool = False) -> User:
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
             "first_name": first_name,
             "last_name": DEMO,
             "email": f"{username}@demo.b40.example",
+            "is_staff": is_staff,
         },
     )
     if created:
@@ -102,7 +103,7 @@ def _demo_user(username: str, first_name: str) -> User:
 
 def load_roster() -> None:
     for username, first_name, role, languages, fluent in ROSTER:
-        user = _demo_user(username, first_name)
+        user = _demo_user(username, first_name, is_staff=True)  # rule T1: staff accounts
         RosterMember.objects.get_or_create(
             user=user,
             role=role,

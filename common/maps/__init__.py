@@ -107,7 +107,7 @@ def draw_map(
     title_id = f"{id_prefix}-title"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="network-map" viewBox="0 0 {width} '
-        f'{height}" width="100%" preserveAspectRatio="xMidYMid meet" role="group" '
+        f'{height}" width="100%" preserveAspectRatio="xMidYMid meet" '
         f'aria-labelledby="{title_id}">'
         f'<title id="{title_id}">{escape(title)}</title>'
         f'<rect width="{width}" height="{height}" fill="{SEA}"/>'
@@ -124,7 +124,7 @@ def draw_map(
         label = (
             f'<text x="{label_x:.0f}" y="{y + 9:.0f}" text-anchor="{anchor}" '
             f'font-size="{LABEL_SIZE}" font-family="sans-serif" font-weight="bold" '
-            f'fill="#1b1f23" stroke="#ffffff" stroke-width="6" paint-order="stroke" '
+            f'fill="#1b1f23" stroke="#ffffff" stroke-width="6" '
             f'class="map-label">{escape(dot.name)}</text>'
         )
         parts.append(

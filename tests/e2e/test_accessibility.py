@@ -87,8 +87,10 @@ def pattern(path: str) -> str | None:
     """The URL pattern a path belongs to (None: not a page this suite checks)."""
     from django.urls import Resolver404, resolve
 
-    from b40.admin_site import OUR_APPS
+    from common.publicpages import project_apps
 
+    if path.startswith("/api/"):
+        return None  # data for machines (JSON, CSV, the schema), not pages
     try:
         match = resolve(path)
     except Resolver404:
@@ -97,7 +99,7 @@ def pattern(path: str) -> str | None:
     if path.startswith("/admin/"):
         app = path.split("/")[2] if path.count("/") > 2 else ""
         if name != "admin:index" and not (
-            app in OUR_APPS and name.endswith(("_changelist", "_change"))
+            app in project_apps() and name.endswith(("_changelist", "_change"))
         ):
             return None
     return name

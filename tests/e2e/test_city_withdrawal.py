@@ -37,7 +37,9 @@ def test_a_city_leaves_the_network_and_applies_again(site, page, settings):
     page.get_by_label("Left the network on").fill("2026-03-01")
     page.get_by_label("Reason").fill("The city council decided to leave.")
     page.get_by_role("button", name="Record that these cities left the network").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 done")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "1 city recorded as having left the network."
+    )
 
     # It is no longer on the member list; it is shown among the former members.
     page.context.clear_cookies()
