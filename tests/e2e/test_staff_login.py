@@ -51,7 +51,10 @@ def test_a_new_staff_member_enrols_with_a_qr_code_and_lands_on_the_desk(staff_si
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
     qr = page.get_by_role("img", name="QR code to scan with your authenticator app")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # served, not blocked
+    # served, not blocked: wait for the image to load (it is fetched after the page)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=10000
+    )
     secret = page.locator("code.totp-secret").inner_text()
     page.get_by_label("Code").fill(f"{TOTP(b32decode(secret)).token():06d}")
     page.get_by_role("button", name="Confirm").click()
