@@ -300,6 +300,10 @@ def test_the_admin_cancels_with_a_reason_and_records_who(secretariat_client, sec
 
 def test_the_admin_records_a_held_meeting(secretariat_client):
     member = GroupMembershipFactory()
+    # a member since before the meeting's day (three hours ago may be yesterday)
+    type(member).objects.filter(pk=member.pk).update(
+        joined_on=timezone.localdate() - datetime.timedelta(days=30)
+    )
     meeting = MeetingFactory(
         group=member.group, starts_at=timezone.now() - datetime.timedelta(hours=3)
     )
