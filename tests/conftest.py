@@ -41,6 +41,22 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _still_rate_limit_window(monkeypatch):
+    """django-ratelimit counts in fixed windows; one turning over mid-test resets the count.
+
+    A test posting three times under "2/m" failed when the second fell in the next window,
+    so within a test the limiter's clock stands still.
+    """
+    import time
+
+    import django_ratelimit.core
+
+    now = time.time()
+    clock = type("StillClock", (), {"time": staticmethod(lambda: now)})
+    monkeypatch.setattr(django_ratelimit.core, "time", clock)
+
+
 @pytest.fixture
 def secretariat_user(db):
     from tests.factories import SecretariatUserFactory
