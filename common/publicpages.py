@@ -53,7 +53,7 @@ PAGE_PREFIX = "b40:public:page:"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 GZIP_MIN_BYTES = 1024  # smaller pages gain nothing worth a header
 # The view's own headers kept with the page; the middleware adds the rest on every answer.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Content-Disposition")
 
 
 def bump(**_kwargs) -> None:

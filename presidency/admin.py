@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.adminlist import LabelledRelatedFilter, LeanListAdmin
 from members.adminkit import export_as_csv
 from members.selectors import current_mayor
-from presidency import checks, services
+from presidency import board, checks, services
 from presidency.enums import RoundOutcome, RoundState
 from presidency.models import (
     BallotAttempt,
@@ -689,13 +690,14 @@ class PaperBallotForm(forms.ModelForm):
             return
         data = self.cleaned_data
         try:
-            self.instance = services.cast_ballot(
+            self.ballot = services.cast_ballot(
                 round=data["round"],
                 city=data["city"],
                 choice=data.get("vote_for"),
                 by=self.request.user,
                 paper=True,
             )
+            self.instance = self.ballot.record
         except (ValidationError, PermissionDenied) as exc:
             self.add_error(None, getattr(exc, "messages", [str(exc)]))
 
@@ -729,8 +731,33 @@ class BallotRecordAdmin(LeanListAdmin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)
 
+    def save_form(self, request, form, change):
+        record = form.instance  # the service saved it while validating the form
+        record.paper_ballot = form.ballot  # for response_add; not a field, never stored
+        return record
+
     def save_model(self, request, obj, form, change):
-        pass  # the service saved it while validating the form
+        pass  # saved by the service
+
+    def save_related(self, request, form, formsets, change):
+        pass  # no related rows: the vote is written by the service, unlinked
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The tracker, printed for the delegate who handed in the paper ballot (issue 20):
+        shown in this answer only, never stored with the city nor put in a message."""
+        response = TemplateResponse(
+            request,
+            "presidency/ballot_receipt.html",
+            {
+                **self.admin_site.each_context(request),
+                "round": obj.round,
+                "city": obj.city,
+                "tracker": board.spaced(obj.paper_ballot.tracker),
+                "paper": True,
+            },
+        )
+        add_never_cache_headers(response)
+        return response
 
     def has_change_permission(self, request, obj=None):
         return False

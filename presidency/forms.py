@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import City
+from presidency import board
 from presidency.enums import DelegateRole
 from presidency.models import Candidacy
 
@@ -68,3 +69,24 @@ class BallotForm(forms.Form):
     def chosen(self) -> Candidacy | None:
         value = self.cleaned_data["choice"]
         return None if value == ABSTAIN else self.candidates[value]
+
+
+class BallotCheckForm(forms.Form):
+    tracker = forms.CharField(
+        label=_("Tracker"),
+        max_length=20,
+        help_text=_("The ten characters on your receipt, e.g. 7KQ2M-XR9TP."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_tracker(self) -> str:
+        tracker = board.normalize_tracker(self.cleaned_data["tracker"])
+        if not board.is_tracker(tracker):
+            raise forms.ValidationError(
+                _(
+                    "A tracker is ten letters and digits, without 0, 1, I, L or O: "
+                    "check it against your receipt."
+                ),
+                code="tracker",
+            )
+        return tracker

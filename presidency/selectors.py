@@ -189,6 +189,24 @@ def round_results(election: Election, *, closed_only: bool = True) -> list[Round
     return results
 
 
+def closed_round(year: int, number: int) -> Round | None:
+    """A closed round by its election's year and number (an open round has no board)."""
+    return (
+        Round.objects.select_related("election__summit")
+        .filter(election__summit__year=year, number=number, state=RoundState.CLOSED)
+        .first()
+    )
+
+
+def ballots_with_tracker(tracker: str) -> list[Vote]:
+    """The votes of closed rounds with this tracker (one, but for a one-in-10^14 chance)."""
+    return list(
+        Vote.objects.filter(tracker=tracker, round__state=RoundState.CLOSED)
+        .select_related("round__election__summit", "choice__city__country")
+        .order_by("-round__election__summit__year", "-round__number")
+    )
+
+
 def candidacies_of(election: Election) -> QuerySet[Candidacy]:
     return election.candidacies.select_related("city", "city__country", "proposed_by").order_by(
         "city__name"

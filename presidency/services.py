@@ -6,14 +6,13 @@ rule of the charter is checked in exactly one place and cited (``# rule S4``).
 
 import datetime
 import logging
-import random
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from simple_history.utils import update_change_reason
 from members.models import City, Person, User
 from members.selectors import active_cities, contact_emails_of, current_mayor
 from outbox.services import Message, queue_mail, queue_mails
-from presidency import checks, counting
+from presidency import board, checks, counting
 from presidency.checks import check_eligibility
 from presidency.enums import (
     AttemptOutcome,
@@ -202,6 +201,7 @@ ELECTION_SUBJECTS = {
     "candidacy-closed": gettext_lazy("B40: the candidacy period is closed"),
     "round-open": gettext_lazy("B40: a round of the presidential election is open"),
     "result": gettext_lazy("B40: the result of the presidential election"),
+    "board": gettext_lazy("B40: a round is closed: its count and the ballot board's digest"),
 }
 
 
@@ -519,22 +519,33 @@ def next_round_candidates(round_: Round) -> Iterable[Candidacy]:
     return Candidacy.objects.filter(pk__in=ids).select_related("city")
 
 
-def _lock_round_shared(round_: Round) -> str | None:
-    """Read the round's state under a shared row lock.
+def _lock_round_for_ballot(round_: Round) -> tuple[str | None, str]:
+    """Read the round's state and the head of its ballot chain under the round's row lock.
 
-    Ballots take FOR SHARE (they do not block each other), closing takes FOR UPDATE: a
-    ballot that races the closing either commits before the count starts (and is counted)
-    or sees the round closed (and is refused), never accepted and dropped (RELIABILITY 10).
+    Ballots and the closing take the same lock, so ballots come into the chain one after
+    another, and a ballot that races the closing either commits before the count starts (and
+    is counted) or sees the round closed (and is refused), never accepted and dropped
+    (RELIABILITY 10). A thousand ballots a minute queue for milliseconds each.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT state FROM presidency_round WHERE id = %s FOR SHARE", [round_.pk]
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
-    # SQLite serialises writers anyway.
-    return Round.objects.filter(pk=round_.pk).values_list("state", flat=True).first()
+    row = (
+        Round.objects.select_for_update()
+        .filter(pk=round_.pk)
+        .values_list("state", "chain_head")
+        .first()
+    )
+    return row if row is not None else (None, "")
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """A cast ballot: the record that the city voted, and the tracker the voter is shown once.
+
+    In a secret election nothing stores the tracker with the city: it lives only in this
+    object, on the confirmation page and on the voter's printed receipt.
+    """
+
+    record: BallotRecord
+    tracker: str
 
 
 def cast_ballot(
@@ -544,12 +555,13 @@ def cast_ballot(
     choice: Candidacy | None,
     by: User,
     paper: bool = False,
-) -> BallotRecord:
+) -> Ballot:
     """One city, one ballot per round (rule P1): a candidate, or ``None`` to abstain.
 
     The mayor or a delegate votes for their city; the secretariat enters a paper ballot on
     the city's behalf (``paper=True``, recorded with who entered it). In a secret election
-    the ballot record keeps no trace of the choice, and the vote row none of the city.
+    the ballot record keeps no trace of the choice, and the vote row none of the city. The
+    vote gets a tracker (issue 20), returned with the record and stored nowhere with the city.
 
     Every attempt is kept as a :class:`BallotAttempt` (RELIABILITY 12). The ballot is
     written in its own transaction with its "accepted" attempt; a refusal rolls that back
@@ -558,7 +570,7 @@ def cast_ballot(
     """
     try:
         with transaction.atomic():
-            record = _cast_ballot(round_=round, city=city, choice=choice, by=by, paper=paper)
+            ballot = _cast_ballot(round_=round, city=city, choice=choice, by=by, paper=paper)
             _record_attempt(round_=round, city=city, by=by, paper=paper, refused=None)
     except (ValidationError, PermissionDenied) as exc:
         logger.info(
@@ -575,7 +587,7 @@ def cast_ballot(
     logger.info(
         "ballot accepted: round=%s city=%s user=%s paper=%s", round.pk, city.pk, by.pk, paper
     )
-    return record
+    return ballot
 
 
 def record_refused_attempt(
@@ -629,13 +641,17 @@ def _record_attempt(
 
 def _cast_ballot(
     *, round_: Round, city: City, choice: Candidacy | None, by: User, paper: bool
-) -> BallotRecord:
-    checks.check_ballot(
-        round_=round_, state=_lock_round_shared(round_), city=city, by=by, paper=paper
-    )
-    if choice is not None and not round_.candidates.filter(pk=choice.pk).exists():
-        raise ValidationError(_("This city is not a candidate in this round."), code="choice")
+) -> Ballot:
+    state, head = _lock_round_for_ballot(round_)
+    checks.check_ballot(round_=round_, state=state, city=city, by=by, paper=paper)
+    if choice is not None:
+        choice = round_.candidates.select_related("city__country").filter(pk=choice.pk).first()
+        if choice is None:
+            raise ValidationError(_("This city is not a candidate in this round."), code="choice")
     is_secret = round_.election.is_secret
+    tracker = board.new_tracker()
+    while round_.votes.filter(tracker=tracker).exists():  # under the round's lock
+        tracker = board.new_tracker()
     record = BallotRecord(
         round=round_,
         city=city,
@@ -644,23 +660,50 @@ def _cast_ballot(
         cast_at=timezone.now(),
         choice=None if is_secret else choice,
         abstained=None if is_secret else choice is None,
+        tracker="" if is_secret else tracker,
     )
     try:
         with transaction.atomic():
             record.save()  # the unique constraint decides parallel ballots
     except IntegrityError as exc:
         raise ValidationError(checks.already_voted(city), code="already_voted") from exc
-    Vote.objects.create(round=round_, choice=choice)
-    return record
+    previous = head or board.genesis(round_.election.summit.year, round_.number)
+    item = board.entry(
+        tracker,
+        board.city_label(choice.city.name, choice.city.country.code) if choice else None,
+        None if is_secret else board.city_label(city.name, city.country.code),
+    )
+    digest = board.link(previous, item)
+    Vote.objects.create(
+        round=round_, choice=choice, tracker=tracker, previous=previous, digest=digest
+    )
+    round_.chain_head = digest
+    round_.save(update_fields=["chain_head"])  # under the round's lock
+    return Ballot(record=record, tracker=tracker)
 
 
 @transaction.atomic
 def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
-    """Close the round and count it from the stored votes."""
+    """Close the round, count it from the stored votes and seal its ballot board.
+
+    The chain the ballots made as they came in must be whole (nothing changed or dropped
+    while the round was open); the board is then sealed in tracker order and its final
+    digest mailed to every member city (issue 20).
+    """
     checks.require_secretariat(by=by)
-    round_ = Round.objects.select_for_update().select_related("election").get(pk=round.pk)
+    round_ = Round.objects.select_for_update().select_related("election__summit").get(pk=round.pk)
     if round_.state != RoundState.OPEN:
         raise ValidationError(_("This round is closed already."))
+    items = _board_items(round_)
+    problems = _arrival_chain_problems(round_, items)
+    if problems:
+        logger.error("ballot chain of round %s is broken: %s", round_.pk, "; ".join(problems))
+        raise ValidationError(
+            _(
+                "The ballots' chain does not hold: a ballot was changed or removed while the "
+                "round was open. The round stays open; the technical team has been told."
+            )
+        )
     round_.state = RoundState.CLOSED
     round_.closed_at = timezone.now()
     round_.closed_by = by
@@ -668,12 +711,109 @@ def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
     decision = counting.decide(counts, abstentions)
     round_.outcome = decision.outcome
     round_.elected_id = decision.elected
+    _seal_board(round_, [item for item, _vote in items])
     round_.save()
-    if round_.election.is_secret:
-        _shuffle_votes(round_)
     if decision.elected is not None:
         _set_elected(round_, decision.elected)
+    _mail_member_cities(
+        "board",
+        round_.election,
+        round=round_,
+        count=describe_count(round_),
+        board_link=f"{settings.SITE_URL}{round_.get_board_url()}",
+    )
     return round_
+
+
+def _board_items(round_: Round) -> list[tuple[dict, Vote]]:
+    """Each stored vote as its board entry (an open ballot with its city), with the vote."""
+    names = {
+        pk: board.city_label(name, code)
+        for pk, name, code in round_.candidates.values_list(
+            "pk", "city__name", "city__country__code"
+        )
+    }
+    cities = {}
+    if not round_.election.is_secret:
+        cities = {
+            tracker: board.city_label(name, code)
+            for tracker, name, code in round_.ballot_records.values_list(
+                "tracker", "city__name", "city__country__code"
+            )
+        }
+    return [
+        (
+            board.entry(
+                vote.tracker,
+                names.get(vote.choice_id) if vote.choice_id else None,
+                cities.get(vote.tracker) if not round_.election.is_secret else None,
+            ),
+            vote,
+        )
+        for vote in round_.votes.only("tracker", "choice_id", "previous", "digest")
+    ]
+
+
+def _arrival_chain_problems(round_: Round, items: list[tuple[dict, Vote]]) -> list[str]:
+    """Walk the chain the ballots made in the order they came in, from the genesis to the
+    round's head: every vote must be on it once, its digest following its predecessor."""
+    by_previous = {vote.previous: (item, vote) for item, vote in items}
+    digest = board.genesis(round_.election.summit.year, round_.number)
+    walked = 0
+    while digest in by_previous and walked < len(items):
+        item, vote = by_previous[digest]
+        if board.link(digest, item) != vote.digest:
+            return [f"the vote after {digest[:12]}… does not give its digest"]
+        digest = vote.digest
+        walked += 1
+    problems = []
+    if walked != len(items) or len(by_previous) != len(items):
+        problems.append(f"{walked} of {len(items)} votes on the chain")
+    if items and digest != round_.chain_head:
+        problems.append("the chain does not end at the round's head")
+    return problems
+
+
+def _seal_board(round_: Round, items: list[dict]) -> None:
+    """Publish the round's board and rewrite its votes in tracker order, chained in that order
+    and with new keys, so that neither their order, their keys nor their transaction ids
+    follow the order of voting (RELIABILITY 11)."""
+    choices = {
+        board.city_label(name, code): pk
+        for name, code, pk in round_.candidates.values_list(
+            "city__name", "city__country__code", "pk"
+        )
+    }
+    document = board.document(
+        year=round_.election.summit.year,
+        number=round_.number,
+        secret=round_.election.is_secret,
+        candidates=list(choices),
+        voted=[
+            board.city_label(name, code)
+            for name, code in round_.ballot_records.values_list("city__name", "city__country__code")
+        ],
+        items=items,
+        closed_at=round_.closed_at.isoformat(),
+    )
+    round_.board = document
+    round_.board_digest = document["digest"]
+    round_.chain_head = document["digest"]
+    round_.votes.all().delete()
+    previous = document["genesis"]
+    sealed = []
+    for item in document["entries"]:
+        sealed.append(
+            Vote(
+                round=round_,
+                choice_id=choices.get(item["choice"]),
+                tracker=item["tracker"],
+                previous=previous,
+                digest=item["digest"],
+            )
+        )
+        previous = item["digest"]
+    Vote.objects.bulk_create(sealed)
 
 
 def describe_count(round_: Round) -> str:
@@ -754,19 +894,39 @@ def recount_round(*, round: Round) -> Recount:  # noqa: A002
     )
 
 
+def verify_round_board(*, round: Round) -> board.Verification:  # noqa: A002
+    """Check a closed round's board three ways (issue 20): the sealed board recomputes to
+    itself, its final digest is the one mailed at the close, and the votes stored now give
+    that same board. A vote changed, added or removed after the close is reported."""
+    round_ = Round.objects.select_related("election__summit").get(pk=round.pk)
+    if not round_.board:
+        raise ValidationError(_("This round has no sealed ballot board."))
+    result = board.verify(round_.board, expected_digest=round_.board_digest)
+    stored = [item for item, _vote in _board_items(round_)]
+    recomputed = board.chain(round_.board["genesis"], board.tracker_order(stored))
+    digest = recomputed[-1] if recomputed else round_.board["genesis"]
+    if digest != round_.board_digest:
+        sealed = {e["tracker"]: e for e in round_.board["entries"]}
+        now = {item["tracker"]: item for item in stored}
+        changed = sorted(
+            tracker
+            for tracker in sealed.keys() | now.keys()
+            if {k: v for k, v in sealed.get(tracker, {}).items() if k != "digest"}
+            != now.get(tracker)
+        )
+        result.problems.append(
+            f"the stored votes give the digest {digest}, not the one mailed; "
+            f"ballots that differ: {', '.join(changed) or 'none (their order)'}"
+        )
+    if not result.ok:
+        logger.warning("board of round %s does not verify: %s", round_.pk, result.problems)
+    return result
+
+
 def _set_elected(round_: Round, candidacy_id: int) -> None:
     election = _lock_election(round_.election)
     election.elected_id = candidacy_id
     election.save()  # through save(), so the election's history records it
-
-
-def _shuffle_votes(round_: Round) -> None:
-    """Rewrite a secret round's votes in random order, in one transaction and with new keys,
-    so neither their physical order nor their transaction ids follow the order of voting."""
-    choices = list(round_.votes.values_list("choice_id", flat=True))
-    random.SystemRandom().shuffle(choices)
-    round_.votes.all().delete()
-    Vote.objects.bulk_create(Vote(round=round_, choice_id=choice) for choice in choices)
 
 
 @transaction.atomic

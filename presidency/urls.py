@@ -29,4 +29,15 @@ urlpatterns = [
         name="delegation-register",
     ),
     path("summits/<int:year>/vote/", views.BallotView.as_view(), name="ballot-cast"),
+    path(
+        "summits/<int:year>/rounds/<int:number>/board/",
+        views.RoundBoardView.as_view(),
+        name="round-board",
+    ),
+    path(
+        "summits/<int:year>/rounds/<int:number>/board.json",
+        views.round_board_json,
+        name="round-board-json",
+    ),
+    path("ballots/check/", views.BallotCheckView.as_view(), name="ballot-check"),
 ]

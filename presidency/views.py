@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -13,8 +13,14 @@ from django.views.generic import FormView, TemplateView
 from common.publicpages import public_page
 from members import mixins as members_mixins
 from members.roles import acts_for_city
-from presidency import checks, selectors, services
-from presidency.forms import BallotForm, CandidacyForm, DelegateFormSet, ProposalForm
+from presidency import board, checks, selectors, services
+from presidency.forms import (
+    BallotCheckForm,
+    BallotForm,
+    CandidacyForm,
+    DelegateFormSet,
+    ProposalForm,
+)
 from presidency.models import Candidacy, Summit
 
 
@@ -50,6 +56,71 @@ class SummitDetailView(TemplateView):
             summit=summit, user=self.request.user
         )
         return context
+
+
+def _closed_round_or_404(year: int, number: int):
+    round_ = selectors.closed_round(year, number)
+    if round_ is None:
+        raise Http404(_("No closed round of this number in this election."))
+    return round_
+
+
+@public_page
+class RoundBoardView(TemplateView):
+    """A closed round's ballot board: every tracker with its choice, the cities that voted,
+    the count recomputed from the list, and the final digest (issue 20)."""
+
+    template_name = "presidency/round_board.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        round_ = _closed_round_or_404(self.kwargs["year"], self.kwargs["number"])
+        context["round"] = round_
+        context["election"] = round_.election
+        context["board"] = round_.board
+        if round_.board:
+            context["entries"] = [
+                {**item, "spaced": board.spaced(item["tracker"])}
+                for item in round_.board["entries"]
+            ]
+            context["check"] = board.verify(round_.board, expected_digest=round_.board_digest)
+        return context
+
+
+@public_page
+def round_board_json(request, year: int, number: int):
+    """The board as a file, exactly as sealed: what a city recomputes (``verify_board``)."""
+    round_ = _closed_round_or_404(year, number)
+    if not round_.board:
+        raise Http404(_("This round closed before ballot boards existed."))
+    response = JsonResponse(round_.board, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = (
+        f'attachment; filename="b40-ballot-board-{year}-round-{number}.json"'
+    )
+    return response
+
+
+class BallotCheckView(FormView):
+    """ "Check my ballot": a tracker in, the choice recorded for it in a closed round out.
+
+    Posted, not asked in the URL, so that a tracker never lands in an access log beside
+    the address it was checked from.
+    """
+
+    form_class = BallotCheckForm
+    template_name = "presidency/ballot_check.html"
+
+    def form_valid(self, form):
+        tracker = form.cleaned_data["tracker"]
+        response = self.render_to_response(
+            self.get_context_data(
+                form=form,
+                checked=board.spaced(tracker),
+                found=selectors.ballots_with_tracker(tracker),
+            )
+        )
+        add_never_cache_headers(response)
+        return response
 
 
 # --- the city's pages: the city is always the logged-in user's (RELIABILITY 8) ---------
@@ -263,14 +334,26 @@ class BallotView(CityUserMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.cast_ballot(
+            ballot = services.cast_ballot(
                 round=self.round, city=self.city, choice=form.chosen(), by=self.request.user
             )
         except ValidationError as exc:
             _form_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, _("Your city's ballot is cast."))
-        return HttpResponseRedirect(reverse("secretariat:dashboard"))
+        # The tracker is shown once, in this answer: not in a message, a session or a URL,
+        # where it would be stored with the user (RELIABILITY 11).
+        response = render(
+            self.request,
+            "presidency/ballot_receipt.html",
+            {
+                "round": self.round,
+                "election": self.round.election,
+                "tracker": board.spaced(ballot.tracker),
+                "paper": False,
+            },
+        )
+        add_never_cache_headers(response)
+        return response
 
 
 class LodgingView(LoginRequiredMixin, TemplateView):

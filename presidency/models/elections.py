@@ -5,10 +5,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import City
+from presidency import board
 from presidency.enums import (
     AttemptOutcome,
     CandidacyState,
@@ -214,6 +216,16 @@ class Round(models.Model):
         related_name="+",
         verbose_name=_("elected"),
     )
+    # The ballot board (issue 20, ``presidency.board``): the head of the chain while the
+    # round is open, and at the close the sealed board with its final digest.
+    chain_head = models.CharField(_("last digest of the ballot chain"), max_length=64, blank=True)
+    board = models.JSONField(_("ballot board"), null=True, blank=True, editable=False)
+    board_digest = models.CharField(
+        _("final digest of the ballot board"),
+        max_length=64,
+        blank=True,
+        help_text=_("Mailed to every member city when the round closed."),
+    )
 
     class Meta:
         verbose_name = _("round")
@@ -242,6 +254,12 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == RoundState.OPEN
+
+    def get_board_url(self) -> str:
+        return reverse(
+            "presidency:round-board",
+            kwargs={"year": self.election.summit.year, "number": self.number},
+        )
 
 
 class BallotRecord(models.Model):
@@ -279,6 +297,7 @@ class BallotRecord(models.Model):
         verbose_name=_("named choice"),
     )
     abstained = models.BooleanField(_("abstained (named vote)"), null=True, blank=True)
+    tracker = models.CharField(_("tracker (named vote)"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("ballot record")
@@ -301,11 +320,13 @@ class BallotRecord(models.Model):
 
 
 class Vote(models.Model):
-    """A ballot's content, counted for the result.
+    """A ballot's content, counted for the result, with its tracker and place in the chain.
 
     Deliberately unlinkable to the city: a random UUID key (no sequence to match against
-    ballot records), no timestamp, no user, no ordering. Closing a secret round rewrites its
-    votes in random order (see ``services.close_round``).
+    ballot records), no timestamp, no user, no ordering. While the round is open the chain
+    (``previous`` → ``digest``) runs in the order ballots came in; closing the round rewrites
+    its votes, with new keys, in tracker order and chained in that order (see
+    ``services.close_round`` and ``presidency.board``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -321,10 +342,18 @@ class Vote(models.Model):
         verbose_name=_("choice"),
         help_text=_("Empty: an abstention."),
     )
+    tracker = models.CharField(_("tracker"), max_length=10, default=board.new_tracker)
+    previous = models.CharField(_("previous digest"), max_length=64, blank=True)
+    digest = models.CharField(_("digest"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "tracker"], name="presidency_vote_unique_tracker"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.choice or _("abstention"))

@@ -317,6 +317,9 @@ NOT_CITY_SCOPED = {
     "presidency:timeline",
     "presidency:summit-detail",
     "presidency:candidacy-propose",
+    "presidency:round-board",  # a closed round's published ballot board
+    "presidency:round-board-json",
+    "presidency:ballot-check",  # a tracker in, its recorded choice out; no city, no write
     "workinggroups:group-list",
     "workinggroups:feed-all",
     "workinggroups:group-detail",

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from presidency import services
+from presidency import board, services
 from presidency.enums import ElectionState, RoundOutcome
-from presidency.models import BallotRecord, Candidacy, Delegation, Election, Mandate, Round
+from presidency.models import BallotRecord, Candidacy, Delegation, Election, Mandate, Round, Vote
 from tests.presidency.conftest import city, start_voting, vote
 
 
@@ -101,10 +101,16 @@ def test_paper_ballot_entered_in_the_admin(election, secretariat_client, staff, 
     round_, (split,) = start_voting(election, "split", by=staff, secret=secret)
     url = reverse("admin:presidency_ballotrecord_add")
     data = {"round": round_.pk, "city": city("kotor").pk, "vote_for": split.pk}
-    assert secretariat_client.post(url, data).status_code == 302
+    receipt = secretariat_client.post(url, data)
     record = BallotRecord.objects.get()
     assert (record.paper, record.cast_by) == (True, staff)
     assert record.choice == (None if secret else split)
+    # The tracker is printed for the delegate, once (issue 20): in this answer, not stored.
+    vote = Vote.objects.get()
+    assert receipt.status_code == 200
+    assert board.spaced(vote.tracker) in receipt.content.decode()
+    assert "no-store" in receipt["Cache-Control"]
+    assert record.tracker == ("" if secret else vote.tracker)
     response = secretariat_client.post(url, data)
     assert "Kotor has already voted in this round" in response.content.decode()
     assert BallotRecord.objects.count() == 1

@@ -90,7 +90,7 @@ def test_paper_ballot_records_who_entered_it(election, staff):
     round_, (split,) = start_voting(election, "split", by=staff)
     record = services.cast_ballot(
         round=round_, city=city("kotor"), choice=split, by=staff, paper=True
-    )
+    ).record
     assert (record.paper, record.cast_by) == (True, staff)
 
 
@@ -246,8 +246,16 @@ def test_secret_ballot_keeps_no_link_from_city_to_choice(election, staff):
     for record in _rows(BallotRecord):
         assert record["choice_id"] is None
         assert record["abstained"] is None
-    # ... and a vote row says nothing of who: only a random key, the round and the choice.
-    assert {f.name for f in Vote._meta.concrete_fields} == {"id", "round", "choice"}
+    # ... and a vote row says nothing of who: only a random key, the round, the choice, its
+    # tracker and its place in the ballot chain (issue 20).
+    assert {f.name for f in Vote._meta.concrete_fields} == {
+        "id",
+        "round",
+        "choice",
+        "tracker",
+        "previous",
+        "digest",
+    }
     assert not hasattr(Vote, "history")
     keys = [row["id"] for row in _rows(Vote)]
     assert all(key.version == 4 for key in keys)
@@ -256,7 +264,7 @@ def test_secret_ballot_keeps_no_link_from_city_to_choice(election, staff):
     before = {row["id"] for row in _rows(Vote)}
     services.close_round(round=round_, by=staff)
     after = _rows(Vote)
-    # Closing rewrites the votes with new keys in random order; the count is unchanged.
+    # Closing rewrites the votes with new keys in tracker order; the count is unchanged.
     assert before.isdisjoint({row["id"] for row in after})
     assert sorted(str(row["choice_id"]) for row in after) == sorted(
         [str(split.pk), str(tirana.pk), "None"]
