@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -785,9 +786,18 @@ class RoundAdmin(LeanListAdmin, admin.ModelAdmin):
         "outcome",
         "elected",
         "count",
+        "chain_head",
+        "board_digest",
+        "board_page",
     ]
 
     actions = ["recount"]
+
+    @admin.display(description=_("Ballot board"))
+    def board_page(self, obj):
+        if not obj.board:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.get_board_url(), obj.get_board_url())
 
     @admin.display(description=_("Count"))
     def count(self, obj):
@@ -810,10 +820,19 @@ class RoundAdmin(LeanListAdmin, admin.ModelAdmin):
             except ValidationError as exc:
                 self.message_user(request, f"{round_}: {' '.join(exc.messages)}", messages.WARNING)
                 continue
-            if result.matches:
+            board_problems = []
+            if round_.board:
+                board_problems = services.verify_round_board(round=round_).problems
+            if result.matches and not board_problems:
                 self.message_user(
                     request,
-                    _("%(round)s: the recount of %(n)d ballots gives the stored result.")
+                    _(
+                        "%(round)s: the recount of %(n)d ballots gives the stored result, and "
+                        "the stored votes give the ballot board's mailed digest."
+                    )
+                    % {"round": round_, "n": result.ballots}
+                    if round_.board
+                    else _("%(round)s: the recount of %(n)d ballots gives the stored result.")
                     % {"round": round_, "n": result.ballots},
                     messages.SUCCESS,
                 )
@@ -821,7 +840,7 @@ class RoundAdmin(LeanListAdmin, admin.ModelAdmin):
                 self.message_user(
                     request,
                     _("%(round)s: the recount differs: %(problems)s")
-                    % {"round": round_, "problems": "; ".join(result.problems)},
+                    % {"round": round_, "problems": "; ".join([*result.problems, *board_problems])},
                     messages.ERROR,
                 )
 

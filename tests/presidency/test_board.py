@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -221,3 +222,38 @@ def test_no_table_log_or_mail_links_a_city_to_its_tracker(election, staff, caplo
     for mail in Mail.objects.all():
         assert not any(t in mail.body or t in mail.subject for t in trackers)
     assert not any(t in caplog.text for t in trackers)
+
+
+def test_the_admin_shows_the_board_and_its_recount_checks_the_mailed_digest(
+    closed_round, secretariat_client
+):
+    round_, trackers = closed_round
+    page = secretariat_client.get(
+        reverse("admin:presidency_round_change", args=[round_.pk])
+    ).content.decode()
+    assert round_.board_digest in page and round_.get_board_url() in page
+    assert 'name="board_digest"' not in page  # shown, never editable
+    changelist = reverse("admin:presidency_round_changelist")
+    recount = {"action": "recount", "_selected_action": [str(round_.pk)]}
+    ok = secretariat_client.post(changelist, recount, follow=True).content.decode()
+    assert "give the ballot board" in ok
+    split = round_.candidates.get(city__slug="split")
+    Vote.objects.filter(tracker=trackers["pula"]).update(choice=split)
+    bad = secretariat_client.post(changelist, recount, follow=True).content.decode()
+    assert "not the one mailed" in bad
+
+
+def test_the_readme_lines_recompute_a_downloaded_board(client, closed_round, tmp_path, capsys):
+    """The few lines of plain Python the README gives a city's IT office work as printed."""
+    round_, _ = closed_round
+    url = reverse("presidency:round-board-json", kwargs={"year": 2026, "number": 1})
+    name = "b40-ballot-board-2026-round-1.json"
+    (tmp_path / name).write_bytes(client.get(url).content)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("recomputes a downloaded board with plain Python 3:")[1]
+    snippet = snippet.split("```python\n")[1].split("```")[0]
+    assert name in snippet
+    exec(compile(snippet.replace(name, str(tmp_path / name)), "README", "exec"), {})  # noqa: S102
+    printed = capsys.readouterr().out
+    assert printed.startswith(round_.board_digest)
+    assert "'Split (HR)': 2" in printed and printed.rstrip().endswith("True")
