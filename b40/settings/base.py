@@ -105,8 +105,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite: no persistent connections across threads; wait for locks instead of failing.
+    # A transaction takes the write lock when it begins (BEGIN IMMEDIATE), so writers queue
+    # up front: a read-then-write such as the ballot chain's head is never raced, and a
+    # second writer waits instead of failing with "database is locked" half-way.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://b40")}
