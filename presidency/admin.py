@@ -87,18 +87,10 @@ class SummitAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.request = request
 
-    def _post_clean(self):
-        if self.errors or self.instance.pk:
-            super()._post_clean()  # full_clean: the constraints, rule S6 in clean()
-            if self.instance.pk and not self.errors:
-                # The read-only year is left out of the form's own constraint check; the
-                # year-of-the-first-day constraint still names the rule, not a 500.
-                try:
-                    self.instance.validate_constraints()
-                except ValidationError as exc:
-                    self.add_error(None, exc.messages)
-            return
-        data = self.cleaned_data
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk or self.errors:
+            return data  # a change: Django's model validation (the constraints, rule S6)
         try:
             self.instance = services.plan_summit(
                 year=data["year"],
@@ -111,11 +103,22 @@ class SummitAdminForm(forms.ModelForm):
             )
         except (ValidationError, PermissionDenied) as exc:
             _add_service_errors(self, exc)
-            return
+            return data
         # The rest of the form (state, deadline, meals) on the planned summit.
         for name in ("state", "registration_deadline", "meals_per_day"):
             if name in data:
                 setattr(self.instance, name, data[name])
+        return data
+
+    def validate_unique(self):
+        super().validate_unique()
+        if self.instance.pk and not self.errors:
+            # The read-only year is left out of the form's own constraint check; the
+            # year-of-the-first-day constraint still names the rule, not a 500.
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as exc:
+                self.add_error(None, exc.messages)
 
 
 @admin.register(Summit)
@@ -161,10 +164,10 @@ class MandateAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.request = request
 
-    def _post_clean(self):
+    def clean(self):
+        data = super().clean()
         if self.errors:
-            return
-        data = self.cleaned_data
+            return data
         try:
             if self.instance.pk:
                 self.instance = services.correct_mandate_mayor(
@@ -183,6 +186,7 @@ class MandateAdminForm(forms.ModelForm):
                 )
         except (ValidationError, PermissionDenied) as exc:
             _add_service_errors(self, exc)
+        return data
 
 
 @admin.register(Mandate)
@@ -686,10 +690,10 @@ class PaperBallotForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.request = request
 
-    def _post_clean(self):
+    def clean(self):
+        data = super().clean()
         if self.errors:
-            return
-        data = self.cleaned_data
+            return data
         try:
             self.ballot = services.cast_ballot(
                 round=data["round"],
@@ -701,6 +705,7 @@ class PaperBallotForm(forms.ModelForm):
             self.instance = self.ballot.record
         except (ValidationError, PermissionDenied) as exc:
             self.add_error(None, getattr(exc, "messages", [str(exc)]))
+        return data
 
 
 @admin.register(BallotRecord)
