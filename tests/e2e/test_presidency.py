@@ -60,7 +60,10 @@ def vote_for(page, site, username, city):
     page.get_by_role("link", name="Vote in round 1").click()
     page.get_by_label(city).check()
     page.get_by_role("button", name="Cast the ballot").click()
-    expect(page.get_by_text("Your city's ballot is cast.")).to_be_visible()
+    # The confirmation page shows the ballot's tracker once (issue 20), then the city's page.
+    expect(page.get_by_role("heading", name="Your city's ballot is cast")).to_be_visible()
+    expect(page.locator("[data-tracker]")).to_be_visible()
+    page.get_by_role("link", name="Back to your city's page").click()
     expect(page.get_by_text("Your city voted in round 1 at")).to_be_visible()
 
 

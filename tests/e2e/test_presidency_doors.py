@@ -72,7 +72,7 @@ def vote_for(page, site, username, city):
     page.get_by_role("link", name="Vote in round 1").click()
     page.get_by_label(city).check()
     page.get_by_role("button", name="Cast the ballot").click()
-    expect(page.get_by_text("Your city's ballot is cast.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your city's ballot is cast")).to_be_visible()
 
 
 def test_a_new_mayor_and_a_three_way_tie(site, page, three_candidates):
