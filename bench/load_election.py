@@ -11,10 +11,14 @@ threads of this process: each mayor loads the ballot page and posts the ballot, 
 spread over ``--window`` seconds (``--window 0``: all at once, to find the ceiling); each
 applicant loads the form, takes the minimum fill time, and posts it.
 
-Afterwards, from the database: ballot records == votes == mayors who were answered 302 ==
-the electorate, no refused attempt, no 5xx, every applicant's application stored, and the
-round, closed, recounts to its result. Prints the figures and writes
-bench/results/load-election-*.json. Exits 1 if any check fails.
+Afterwards, from the database: ballot records == votes == mayors shown a tracker on their
+confirmation page == the electorate, no refused attempt, no 5xx, every applicant's
+application stored. Then the round is closed (``services.close_round``, which refuses a
+broken arrival chain) and checked as issue 20 asks: it recounts to its result,
+``services.verify_round_board`` is ok, every mayor's tracker is on the board with the choice
+that mayor posted, and there is one final digest: the round's, the board's own, and the one
+in every "election-board" mail (one per member city with an address). Prints the figures
+and writes bench/results/load-election-*.json. Exits 1 if any check fails.
 """
 
 import argparse
@@ -198,17 +202,22 @@ def request(
     return status, response_headers, content
 
 
-def vote(rec: Recorder, mayor: dict, *, year: int, choice: str, at: float) -> int:
+TRACKER = re.compile(rb"data-tracker>([0-9A-Z]{5})-([0-9A-Z]{5})<")
+
+
+def vote(rec: Recorder, mayor: dict, *, year: int, choice: str, at: float) -> tuple[int, str]:
+    """The mayor's ballot: the answer's status and the tracker its confirmation page shows."""
     time.sleep(max(0.0, at - time.time()))
     csrf = secrets.token_hex(16)  # 32 characters: Django takes an unmasked secret too
     cookie = {"Cookie": f"sessionid={mayor['session']}; csrftoken={csrf}"}
     url = f"/presidency/summits/{year}/vote/"
     status, _h, page = request(rec, "ballot page", "GET", url, headers=cookie)
     if status != 200 or b'name="choice"' not in page:
-        return status
+        return status, ""
     body = urlencode({"csrfmiddlewaretoken": csrf, "choice": choice})
-    status, _h, _c = request(rec, "ballot post", "POST", url, headers=cookie, body=body)
-    return status
+    status, _h, receipt = request(rec, "ballot post", "POST", url, headers=cookie, body=body)
+    match = TRACKER.search(receipt) if status == 200 else None
+    return status, (match.group(1) + match.group(2)).decode() if match else ""
 
 
 TOKEN = re.compile(rb'name="form_token" value="([^"]+)"')
@@ -290,16 +299,25 @@ def start_gunicorn(env: dict, workers: int) -> subprocess.Popen:
     return process
 
 
-def verify(setup: dict, statuses: dict, filed: list[int]) -> dict:
+DIGEST = re.compile(r"\b[0-9a-f]{64}\b")
+
+
+def verify(setup: dict, receipts: dict[str, str], chosen: dict[str, str], filed: list[int]) -> dict:
+    """``receipts``: city slug -> the tracker its mayor was shown; ``chosen``: city slug -> the
+    choice posted (a candidacy's id or "abstain")."""
+    from django.core.exceptions import ValidationError
+
     from members.models import User
-    from presidency import services
+    from members.selectors import active_cities, contact_emails_of
+    from outbox.models import Mail
+    from presidency import board, services
     from presidency.models import BallotAttempt, BallotRecord, Round, Vote
     from secretariat.models.applications import Application
 
     round_ = Round.objects.get(pk=setup["round"])
     ballots = BallotRecord.objects.filter(round=round_).count()
     votes = Vote.objects.filter(round=round_).count()
-    answered = sum(1 for s in statuses.values() if s == 302)
+    answered = len(receipts)
     refused = BallotAttempt.objects.filter(round=round_, outcome="refused").count()
     stored = set(
         Application.objects.filter(city_name__startswith="Loadville ").values_list(
@@ -307,23 +325,69 @@ def verify(setup: dict, statuses: dict, filed: list[int]) -> dict:
         )
     )
     lost = [n for n in filed if f"Loadville {n:04d}" not in stored]
-    services.close_round(round=round_, by=User.objects.get(username="bench.staff"))
-    recount = services.recount_round(round=round_)
-    return {
+    figures = {
         "electorate": setup["electorate"],
         "ballot_records": ballots,
         "votes": votes,
-        "mayors_answered_302": answered,
+        "mayors_shown_a_tracker": answered,
         "refused_attempts": refused,
         "applications_answered_302": len(filed),
         "applications_stored": len(stored),
         "applications_lost": len(lost),
+    }
+    # The close walks the chain the ballots made as they came in and refuses a broken one.
+    started = time.perf_counter()
+    try:
+        services.close_round(round=round_, by=User.objects.get(username="bench.staff"))
+    except ValidationError as exc:
+        print(f"the close was refused: {' '.join(exc.messages)}", flush=True)
+        return {**figures, "chain_held": False, "ok": False}
+    close_seconds = time.perf_counter() - started
+    round_.refresh_from_db()
+    recount = services.recount_round(round=round_)
+    check = services.verify_round_board(round=round_)
+    for problem in check.problems:
+        print(f"board: {problem}", flush=True)
+    # Every mayor finds the tracker shown on the confirmation page with the choice posted.
+    labels = {"abstain": None} | {
+        str(pk): board.city_label(name, code)
+        for pk, name, code in round_.candidates.values_list(
+            "pk", "city__name", "city__country__code"
+        )
+    }
+    sealed = {entry["tracker"]: entry["choice"] for entry in round_.board["entries"]}
+    found = sum(
+        1
+        for city, tracker in receipts.items()
+        if tracker in sealed and sealed[tracker] == labels[chosen[city]]
+    )
+    # One final digest: the round's, the sealed board's, the recomputed one, the mailed one.
+    mails = list(Mail.objects.filter(kind="election-board").values_list("body", flat=True))
+    mailed = {digest for body in mails for digest in DIGEST.findall(body)}
+    digests = {round_.board_digest, round_.board["digest"], check.digest} | mailed
+    cities_with_address = len(contact_emails_of(list(active_cities())))
+    return {
+        **figures,
+        "chain_held": True,
+        "close_seconds": round(close_seconds, 2),
         "recount_matches": recount.matches,
+        "board_verifies": check.ok,
+        "board_entries": len(round_.board["entries"]),
+        "trackers_found_with_their_choice": found,
+        "board_mails": len(mails),
+        "cities_with_an_address": cities_with_address,
+        "final_digests": len(digests),
+        "final_digest": round_.board_digest,
         "ok": (
             ballots == votes == answered == setup["electorate"]
             and refused == 0
             and not lost
             and recount.matches
+            and check.ok
+            and len(round_.board["entries"]) == found == ballots
+            and len(mails) == cities_with_address > 0
+            and len(digests) == 1
+            and DIGEST.fullmatch(round_.board_digest) is not None
         ),
     }
 
@@ -367,13 +431,14 @@ def main() -> None:
         voters = ThreadPoolExecutor(args.threads)
         applicants = ThreadPoolExecutor(max(4, args.threads // 2))
         mayors = setup["mayors"]
+        chosen = {m["city"]: rng.choice(setup["choices"]) for m in mayors}
         vote_futures = {
             m["city"]: voters.submit(
                 vote,
                 rec,
                 m,
                 year=setup["year"],
-                choice=rng.choice(setup["choices"]),
+                choice=chosen[m["city"]],
                 at=start + args.window * i / len(mayors),
             )
             for i, m in enumerate(mayors)
@@ -399,7 +464,8 @@ def main() -> None:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(30)
     filed = [n for n, s in filed_statuses.items() if s == 302]
-    checks = verify(setup, statuses, filed)
+    receipts = {city: tracker for city, (_status, tracker) in statuses.items() if tracker}
+    checks = verify(setup, receipts, chosen, filed)
     total = sum(len(v) for v in rec.samples.values())
     server_errors = sum(n for c in rec.statuses.values() for s, n in c.items() if s >= 500)
     checks["no_5xx"] = server_errors == 0
