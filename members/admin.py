@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LeanListAdmin
+from common.adminwidgets import AccessibleFieldsAdmin
 from members import services
 from members.adminkit import export_as_csv
 from members.models import City, Country, Person, User
@@ -27,7 +28,7 @@ class FoldedSearchMixin:
 
 
 @admin.register(Country)
-class CountryAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class CountryAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "eligible"]
     list_filter = ["eligible"]
     list_editable = ["eligible"]
@@ -42,7 +43,7 @@ class PersonInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(FoldedSearchMixin, LeanListAdmin, SimpleHistoryAdmin):
+class CityAdmin(AccessibleFieldsAdmin, FoldedSearchMixin, LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["name", "country", "is_founding", "founding_signatory", "joined_on", "status"]
     list_filter = ["status", "is_founding", "country"]
     list_select_related = ["country"]
@@ -88,7 +89,7 @@ class CityAdmin(FoldedSearchMixin, LeanListAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class PersonAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["name", "role", "city", "position", "email", "started_on", "ended_on"]
     list_filter = ["role", "city__country", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["city"]
@@ -98,7 +99,7 @@ class PersonAdmin(LeanListAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(LeanListAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(AccessibleFieldsAdmin, LeanListAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = [
         "username",
         "email",

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LabelledRelatedFilter, LeanListAdmin
+from common.adminwidgets import AccessibleFieldsAdmin
 from members.adminkit import export_as_csv
 from members.selectors import current_mayor
 from presidency import board, checks, services
@@ -122,7 +123,7 @@ class SummitAdminForm(forms.ModelForm):
 
 
 @admin.register(Summit)
-class SummitAdmin(_RequestFormMixin, LeanListAdmin, SimpleHistoryAdmin):
+class SummitAdmin(AccessibleFieldsAdmin, _RequestFormMixin, LeanListAdmin, SimpleHistoryAdmin):
     form = SummitAdminForm
     list_display = [
         "year",
@@ -190,7 +191,7 @@ class MandateAdminForm(forms.ModelForm):
 
 
 @admin.register(Mandate)
-class MandateAdmin(_RequestFormMixin, LeanListAdmin, SimpleHistoryAdmin):
+class MandateAdmin(AccessibleFieldsAdmin, _RequestFormMixin, LeanListAdmin, SimpleHistoryAdmin):
     # Every write is a service called from the form's validation (rules S4, S5, S6).
     form = MandateAdminForm
     list_display = ["year", "city", "mayor", "elected_at"]
@@ -295,7 +296,7 @@ class DelegateInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class DelegationAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["city", "summit", "present", "registered_by", "updated_at"]
     list_filter = [("summit", LabelledRelatedFilter), "present"]
     list_select_related = ["city", "summit", "summit__host_city", "registered_by"]
@@ -391,7 +392,7 @@ class CandidacyAdminForm(forms.ModelForm):
 
 
 @admin.register(Candidacy)
-class CandidacyAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class CandidacyAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     form = CandidacyAdminForm
     list_display = ["city", "election", "state", "proposed_by", "submitted_by", "submitted_at"]
     list_filter = [("election", LabelledRelatedFilter), "state"]
@@ -463,7 +464,7 @@ class RoundInline(admin.TabularInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class ElectionAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["summit", "is_secret", "state", "elected"]
     list_filter = ["state", "is_secret"]
     list_select_related = ["summit", "summit__host_city", "elected__city"]
@@ -709,7 +710,7 @@ class PaperBallotForm(forms.ModelForm):
 
 
 @admin.register(BallotRecord)
-class BallotRecordAdmin(LeanListAdmin, admin.ModelAdmin):
+class BallotRecordAdmin(AccessibleFieldsAdmin, LeanListAdmin, admin.ModelAdmin):
     """Who voted: readable by the secretariat; the only write is a paper ballot."""
 
     form = PaperBallotForm

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LeanListAdmin
+from common.adminwidgets import AccessibleFieldsAdmin
 from members.adminkit import (
     AddedByServiceAdmin,
     EnglishRequiredAdmin,
@@ -121,7 +122,7 @@ class GroupMembershipForm(forms.ModelForm):
         return cleaned
 
 
-class GroupMembershipInline(admin.TabularInline):
+class GroupMembershipInline(AccessibleFieldsAdmin, admin.TabularInline):
     """Cities join and leave through the same services as on the site (``join_group``)."""
 
     model = GroupMembership
@@ -132,7 +133,11 @@ class GroupMembershipInline(admin.TabularInline):
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(
-    AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin
+    AccessibleFieldsAdmin,
+    AddedByServiceAdmin,
+    EnglishRequiredAdmin,
+    LeanListAdmin,
+    SimpleHistoryAdmin,
 ):
     translated_texts = ("topic",)
     list_display = [
@@ -271,7 +276,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class MeetingAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     list_display = [
         "group",
         "kind",

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -97,6 +98,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the templates above, so that ours (templates/admin/widgets/,
+# templates/auth/widgets/) replace the few of Django's admin that are not accessible
+# (issue 18); the rest come from the "django.forms" app.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

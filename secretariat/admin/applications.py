@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LabelledRelatedFilter, LeanListAdmin
+from common.adminwidgets import AccessibleFieldsAdmin
 from presidency.models import Summit
 from secretariat.enums.applications import OPEN_STATES, ApplicationState
 from secretariat.forms.applications import ApplicationAdminForm
@@ -87,7 +88,7 @@ class NeedsActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class ApplicationAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     form = ApplicationAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6 default
     action_form = ApplicationActionForm

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LabelledRelatedFilter, LeanListAdmin
+from common.adminwidgets import AccessibleFieldsAdmin
 from members.adminkit import (
     AddedByServiceAdmin,
     EnglishRequiredAdmin,
@@ -55,7 +56,7 @@ def _per_row(rows: QuerySet, key: str) -> Coalesce:
 
 
 @admin.register(RosterMember)
-class RosterMemberAdmin(LeanListAdmin, SimpleHistoryAdmin):
+class RosterMemberAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     list_display = ["user", "role", "languages", "english_fluent", "active_from", "active_to"]
     list_filter = ["role", "english_fluent", ("active_to", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -174,7 +175,13 @@ class GoalProgressInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin):
+class GoalAdmin(
+    AccessibleFieldsAdmin,
+    AddedByServiceAdmin,
+    EnglishRequiredAdmin,
+    LeanListAdmin,
+    SimpleHistoryAdmin,
+):
     translated_texts = GOAL_TEXTS
     list_display = [
         "title",
@@ -304,7 +311,9 @@ class GoalProgressForm(forms.ModelForm):
 
 
 @admin.register(GoalProgress)
-class GoalProgressAdmin(AddedByServiceAdmin, LeanListAdmin, SimpleHistoryAdmin):
+class GoalProgressAdmin(
+    AccessibleFieldsAdmin, AddedByServiceAdmin, LeanListAdmin, SimpleHistoryAdmin
+):
     form = GoalProgressForm
     list_display = ["goal", "recorded_on", "value", "recorded_by"]
     list_filter = [("goal__mandate", LabelledRelatedFilter), ("goal", LabelledRelatedFilter)]
@@ -348,7 +357,11 @@ class FollowUpInline(admin.TabularInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(
-    AddedByServiceAdmin, EnglishRequiredAdmin, LeanListAdmin, SimpleHistoryAdmin
+    AccessibleFieldsAdmin,
+    AddedByServiceAdmin,
+    EnglishRequiredAdmin,
+    LeanListAdmin,
+    SimpleHistoryAdmin,
 ):
     translated_texts = RECOMMENDATION_TEXTS
     list_display = [
