@@ -10,8 +10,9 @@ The crawl follows same-origin links from the home page on the demo network (load
 checks one page per URL pattern (one city, one group, one summit…), and in the admin the
 index, our apps' change lists and one change form each. A page a previous role already
 checked in that language is only measured for width (the menu is what differs, and it is
-checked in full on the home page of every role); so is an admin page after the first
-language (Django writes the same markup in each, only its text changes).
+checked in full on the home page of every role). The admin's pages are checked like the
+others, in each language, with no exception for the markup Django writes: our templates and
+widgets fix what Django 5.2 gets wrong (common/adminwidgets.py).
 """
 
 import json
@@ -36,28 +37,6 @@ MAX_PAGES = 100  # per role and language: the crawl stays bounded whatever the d
 IMPACTS = {"serious", "critical"}
 NO_CONTRAST = {"resultTypes": ["violations"], "rules": {"color-contrast": {"enabled": False}}}
 
-# Known defects of the markup Django's admin itself writes (Django 5.2), not of our pages:
-# form fields without their own label (the inputs of a tabular inline and of list_editable
-# columns are named by the column header; a split date/time has "Date:"/"Time:" as bare
-# text), the autocomplete widget (select2's unnamed combobox; a required <select> whose only
-# option is the chosen one, and an empty option), filter_horizontal's search icon (an
-# aria-label on a <span>), and the read-only password "widget" (a <div disabled>). They are
-# left to Django (or to our own widget templates with FORM_RENDERER = TemplatesSetting, a
-# larger change); everything else in the admin, and anything at all outside it, fails.
-ADMIN_AXE = {
-    "label": re.compile(r"^#id_(form-\d+-|[a-z_]+-\d+-)|_[01]$"),
-    "select-name": re.compile(r"^#id_(form-\d+-|[a-z_]+-\d+-)"),
-    "label-title-only": re.compile(r"^#id_form-\d+-"),
-    # The autocomplete widget's combobox (select2) and filter_horizontal's search icon.
-    "aria-input-field-name": re.compile(r"select2"),
-    "aria-prohibited-attr": re.compile(r"\.help-tooltip"),
-}
-ADMIN_HTML = re.compile(
-    r"The first child “option” element of a “select” element with a “required” attribute"
-    r"|Element “option” without attribute “label” must not be empty"
-    r"|Attribute “disabled” not allowed on element “div”"
-    r"|“aria-describedby” attribute must point to an element in the same document"
-)
 # Links that are not pages to check: files, feeds, switches, and what changes state or
 # leaves (the logout is a POST; the admin's history, delete and password pages are not
 # among its main pages).
@@ -105,14 +84,6 @@ def pattern(path: str) -> str | None:
     return name
 
 
-def django_admin_markup(path: str, violation: dict) -> bool:
-    """Whether an axe finding is only about the admin's own markup (ADMIN_AXE)."""
-    allowed = ADMIN_AXE.get(violation["id"]) if path.startswith("/admin/") else None
-    return allowed is not None and all(
-        allowed.search(target) for node in violation["nodes"] for target in node["target"]
-    )
-
-
 def session_cookie(user, base_url: str) -> dict:
     from django.conf import settings
     from django.test import Client
@@ -157,10 +128,7 @@ def crawl(
             link = urlsplit(urldefrag(href)[0])
             if link.netloc == origin and not link.query and not SKIP.search(link.path):
                 queue.append(link.path)
-        # The admin's markup is Django's and the same in every language: it is checked in the
-        # first language, and measured for width (its text) in each.
-        admin_seen = path.startswith("/admin/") and key in contrast_checked
-        if (key not in fully_checked or path in start) and not admin_seen:
+        if key not in fully_checked or path in start:
             fully_checked.add(key)
             save_html(path, response.text())
             # Colours do not change with the language: contrast (axe's slowest rule) is
@@ -168,7 +136,7 @@ def crawl(
             options = None if key not in contrast_checked else NO_CONTRAST
             contrast_checked.add(key)
             for violation in axe.run(page, options=options).response["violations"]:
-                if violation["impact"] in IMPACTS and not django_admin_markup(path, violation):
+                if violation["impact"] in IMPACTS:
                     targets = [node["target"] for node in violation["nodes"][:3]]
                     report(path, f"axe {violation['id']} ({violation['impact']}): {targets}")
         for width in WIDTHS:
@@ -193,8 +161,6 @@ def check_html(java: str, files: dict[str, str], report) -> None:
     for message in json.loads(result.stderr or '{"messages": []}')["messages"]:
         where = files.get(message.get("url", "").removeprefix("file:"), message.get("url"))
         text = message.get("message", "")
-        if ", /admin/" in where and ADMIN_HTML.search(text):
-            continue
         report(where, f"HTML {text} [{message.get('extract', '').strip()}]")
 
 
