@@ -304,6 +304,14 @@ class MeetingAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     inlines = [AttendanceInline]
     actions = ["cancel", "record_held", export_as_csv]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            # A new meeting is planned: its state, minutes and cancellation come later,
+            # through the actions (and an unsaved row shows its database defaults as objects).
+            return [name for name in fields if name not in self.readonly_fields]
+        return fields
+
     def has_delete_permission(self, request, obj=None) -> bool:
         # A meeting is cancelled, never deleted: a deleted quarterly slot would be planned
         # again by the daily job (rule W3).
