@@ -90,18 +90,17 @@ def dashboard_context(request, city: City) -> dict:
     follow up, and for the president the goals awaiting their agreement)."""
     # The most recent ones: the page stays the same size as the years go by; older ones are
     # on the public list, and their follow-up page stays open.
-    recommendations = list(selectors.recommendations_for_city(city)[:DASHBOARD_RECOMMENDATIONS])
-    rows = []
-    for recommendation in recommendations:
-        mine = recommendation.city_follow_ups[0] if recommendation.city_follow_ups else None
-        initial = {"state": mine.state, "reason": mine.reason} if mine else {}
-        form = FollowUpForm(initial=initial, auto_id=f"id_fu{recommendation.pk}_%s")
-        rows.append((recommendation, mine, form))
+    recommendations = selectors.recommendations_for_city(city)[:DASHBOARD_RECOMMENDATIONS]
+    rows = [(r, r.city_follow_ups[0] if r.city_follow_ups else None) for r in recommendations]
     mandate = presidency_selectors.current_mandate()
     is_president = is_presiding_mayor(request.user, on=timezone.localdate())
     return {
         "announcements": selectors.announcements_for_city(city)[:20],
         "recommendation_rows": rows,
+        # One form gives every row its labels and choices; the template writes the rows'
+        # fields (their ten widgets, rendered through the template engine, were a tenth of
+        # the page's time).
+        "follow_up_form": FollowUpForm(),
         "dashboard_recommendations": DASHBOARD_RECOMMENDATIONS,
         "is_president": is_president,
         "goals_awaiting_president": (
