@@ -92,8 +92,8 @@ def dashboard_context(request, city: City) -> dict:
     # on the public list, and their follow-up page stays open.
     recommendations = selectors.recommendations_for_city(city)[:DASHBOARD_RECOMMENDATIONS]
     rows = [(r, r.city_follow_ups[0] if r.city_follow_ups else None) for r in recommendations]
-    mandate = presidency_selectors.current_mandate()
     is_president = is_presiding_mayor(request.user, on=timezone.localdate())
+    mandate = presidency_selectors.current_mandate() if is_president else None
     return {
         "announcements": selectors.announcements_for_city(city)[:20],
         "recommendation_rows": rows,
