@@ -153,6 +153,10 @@ class DashboardPanel:
     def member_groups(self) -> list[WorkingGroup]:
         return [g for g in self.groups if g.is_member]
 
+    @property
+    def joinable_groups(self) -> list[WorkingGroup]:
+        return [g for g in self.groups if not g.is_member]
+
 
 def dashboard_panel(*, city: City, user: User) -> DashboardPanel:
     """What the city's dashboard shows of working groups: join/leave, extra-session requests,

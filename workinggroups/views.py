@@ -76,10 +76,13 @@ class AllMeetingsFeedView(View):
 
 
 class JoinGroupView(CityUserMixin, View):
+    """The dashboard's one join form: the active group chosen in its list (by slug)."""
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        group = get_object_or_404(WorkingGroup, slug=kwargs["slug"], state=GroupState.ACTIVE)
+        slug = request.POST.get("group", "")
+        group = get_object_or_404(WorkingGroup, slug=slug, state=GroupState.ACTIVE)
         try:
             services.join_group(group=group, city=request.user.city, by=request.user)
         except ValidationError as exc:

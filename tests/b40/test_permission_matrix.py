@@ -287,7 +287,7 @@ def _cases(w):
         ),
         ("presidency:ballot-cast", {"year": year}, {"choice": "abstain", "city": b.pk}, any_ok),
         ("workinggroups:group-leave", {"slug": w["group"].slug}, {"city": b.pk}, any_ok),
-        ("workinggroups:group-join", {"slug": w["group"].slug}, {"city": b.pk}, any_ok),
+        ("workinggroups:group-join", {}, {"group": w["group"].slug, "city": b.pk}, any_ok),
         (
             "workinggroups:request-create",
             {},

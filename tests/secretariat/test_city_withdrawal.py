@@ -246,7 +246,9 @@ def test_the_member_list_shows_former_members_apart(secretariat_user, client):
 def test_the_mayor_of_a_withdrawn_city_can_no_longer_act(secretariat_user, mayor_client):
     membership = GroupMembershipFactory(city=city("skopje"))
     withdraw("tirana", secretariat_user)
-    response = mayor_client.post(reverse("workinggroups:group-join", args=[membership.group.slug]))
+    response = mayor_client.post(
+        reverse("workinggroups:group-join"), {"group": membership.group.slug}
+    )
     assert response.status_code == 403
     assert mayor_client.get(reverse("secretariat:dashboard")).status_code == 403
     assert not GroupMembership.objects.filter(city__slug="tirana").exists()

@@ -230,10 +230,10 @@ def test_the_dashboards_forms_carry_the_visitors_own_csrf_token(mayor):
     browser.get(reverse("secretariat:dashboard"))
     html = browser.get(reverse("secretariat:dashboard")).content.decode()
     group = WorkingGroup.objects.get(slug="local-climate-action")
-    join = reverse("workinggroups:group-join", args=[group.slug])
+    join = reverse("workinggroups:group-join")
     form = html[html.index(f'action="{join}"') :]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    response = browser.post(join, {"csrfmiddlewaretoken": token})
+    response = browser.post(join, {"csrfmiddlewaretoken": token, "group": group.slug})
     assert response.status_code == 302
     assert GroupMembership.objects.filter(group=group, city=mayor.city).exists()
 

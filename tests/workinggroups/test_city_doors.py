@@ -145,7 +145,7 @@ def test_the_membership_inline_joins_through_the_service(secretariat_client):
 def test_a_join_with_another_citys_id_joins_the_own_city_only(mayor_client, mayor):
     group = WorkingGroupFactory()
     skopje = City.objects.get(slug="skopje")
-    mayor_client.post(reverse("workinggroups:group-join", args=[group.slug]), {"city": skopje.pk})
+    mayor_client.post(reverse("workinggroups:group-join"), {"group": group.slug, "city": skopje.pk})
     assert list(GroupMembership.objects.filter(group=group).values_list("city", flat=True)) == [
         mayor.city_id
     ]
