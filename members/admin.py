@@ -44,7 +44,10 @@ class PersonInline(admin.TabularInline):
 
 @admin.register(City)
 class CityAdmin(AccessibleFieldsAdmin, FoldedSearchMixin, LeanListAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "country", "is_founding", "founding_signatory", "joined_on", "status"]
+    # A founding city is the one with a signatory (members_city_founding_signatory): its
+    # column says both, and each column costs every row of the page (``is_founding`` stays
+    # a filter).
+    list_display = ["name", "country", "founding_signatory", "joined_on", "status"]
     list_filter = ["status", "is_founding", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "slug"]
