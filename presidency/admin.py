@@ -433,7 +433,11 @@ class CandidacyAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
                 lambda obj: services.record_paper_consent(
                     candidacy=obj, reference=form.cleaned_data["reference"], by=request.user
                 ),
-                _("%(n)s paper consent(s) recorded: the city is a candidate."),
+                ngettext_lazy(
+                    "%(n)d paper consent recorded: the city is a candidate.",
+                    "%(n)d paper consents recorded: the cities are candidates.",
+                    "n",
+                ),
             )
             return None
         return _action_form(
@@ -609,7 +613,11 @@ class ElectionAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
                 lambda obj: services.close_election_without_result(
                     election=obj, reason=form.cleaned_data["reason"], by=request.user
                 ),
-                _("%(n)s election(s) closed without a result."),
+                ngettext_lazy(
+                    "%(n)d election closed without a result.",
+                    "%(n)d elections closed without a result.",
+                    "n",
+                ),
             )
             return None
         return _action_form(

@@ -90,7 +90,7 @@ def test_admin_proposal_awaits_acceptance(election, secretariat_client):
         },
         follow=True,
     )
-    assert "1 paper consent(s) recorded" in response.content.decode()
+    assert "1 paper consent recorded: the city is a candidate." in response.content.decode()
     proposal.refresh_from_db()
     assert (proposal.state, proposal.consent_reference) == ("active", "Split/2026/114")
     assert proposal.history.first().consent_reference == "Split/2026/114"

@@ -111,7 +111,7 @@ def test_admin_closes_without_result_with_the_reason(election, staff, secretaria
         },
         follow=True,
     )
-    assert "1 election(s) closed without a result." in response.content.decode()
+    assert "1 election closed without a result." in response.content.decode()
     election.refresh_from_db()
     assert election.state == ElectionState.CLOSED
     assert election.no_result_reason == "No city stood."
