@@ -1,8 +1,12 @@
 """Small pieces every app's admin reuses."""
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -106,3 +110,50 @@ class AddedByServiceAdmin:
             return
         obj.pk = self.create(request, form).pk
         obj.refresh_from_db()
+
+
+def run_action(modeladmin, request, queryset, call: Callable, done) -> int:
+    """Call a service for each selected row (``call(obj)``); report each refusal, rule and
+    all, and then how many went through: ``done`` with ``%(n)d``, an
+    ``ngettext_lazy(…, "n")``. Returns that number."""
+    count = 0
+    for obj in queryset:
+        try:
+            call(obj)
+        except (ValidationError, PermissionDenied) as exc:
+            text = "; ".join(getattr(exc, "messages", None) or [str(exc)])
+            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
+        else:
+            count += 1
+    if count:
+        modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
+    return count
+
+
+def form_action(
+    modeladmin, request, queryset, *, form_class, title, done, apply: Callable, initial=None
+):
+    """An admin action that asks for a few fields first (a reason, a date) on its own page.
+
+    Once the form is valid, ``apply(obj, cleaned_data)`` calls the service for each selected
+    row, as ``run_action`` does; until then the page shows the selection and the form.
+    """
+    if "apply" in request.POST:
+        form = form_class(request.POST)
+        if form.is_valid():
+            run_action(
+                modeladmin, request, queryset, lambda obj: apply(obj, form.cleaned_data), done
+            )
+            return None
+    else:
+        form = form_class(initial=initial or {})
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "opts": modeladmin.model._meta,
+        "action": request.POST.get("action"),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/action_form.html", context)

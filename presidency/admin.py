@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LabelledRelatedFilter, LeanListAdmin
 from common.adminwidgets import AccessibleFieldsAdmin
-from members.adminkit import export_as_csv
+from members.adminkit import export_as_csv, form_action, run_action
 from members.selectors import current_mayor
 from presidency import board, checks, services
 from presidency.enums import RoundOutcome, RoundState
@@ -26,21 +26,6 @@ from presidency.models import (
     Round,
     Summit,
 )
-
-
-def _run(modeladmin, request, queryset, call, done) -> None:
-    """Call a service for each selected row; report what it refused, rule and all."""
-    count = 0
-    for obj in queryset:
-        try:
-            call(obj)
-        except (ValidationError, PermissionDenied) as exc:
-            text = "; ".join(getattr(exc, "messages", [str(exc)]))
-            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
-        else:
-            count += 1
-    if count:
-        modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
 
 
 class _RequestFormMixin:
@@ -327,7 +312,7 @@ class DelegationAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Record the selected delegations as present"))
     def mark_present(self, request, queryset):
-        _run(
+        run_action(
             self,
             request,
             queryset,
@@ -341,7 +326,7 @@ class DelegationAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Record the selected delegations as absent"))
     def mark_absent(self, request, queryset):
-        _run(
+        run_action(
             self,
             request,
             queryset,
@@ -424,29 +409,25 @@ class CandidacyAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     def record_paper_consent(self, request, queryset):
         """Not a consent by the secretariat: the proposed city's mayor accepts on the site,
         or consents on paper, which is recorded here with the document's reference (S3)."""
-        form = PaperConsentForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            _run(
-                self,
-                request,
-                queryset,
-                lambda obj: services.record_paper_consent(
-                    candidacy=obj, reference=form.cleaned_data["reference"], by=request.user
-                ),
-                ngettext_lazy(
-                    "%(n)d paper consent recorded: the city is a candidate.",
-                    "%(n)d paper consents recorded: the cities are candidates.",
-                    "n",
-                ),
-            )
-            return None
-        return _action_form(
-            self, request, queryset, form, "record_paper_consent", _("Record a paper consent")
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=PaperConsentForm,
+            title=_("Record a paper consent"),
+            done=ngettext_lazy(
+                "%(n)d paper consent recorded: the city is a candidate.",
+                "%(n)d paper consents recorded: the cities are candidates.",
+                "n",
+            ),
+            apply=lambda obj, data: services.record_paper_consent(
+                candidacy=obj, reference=data["reference"], by=request.user
+            ),
         )
 
     @admin.action(description=_("Withdraw the selected candidacies"))
     def withdraw(self, request, queryset):
-        _run(
+        run_action(
             self,
             request,
             queryset,
@@ -506,7 +487,7 @@ class ElectionAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Open the candidacy period"))
     def open_candidacy(self, request, queryset):
-        _run(
+        run_action(
             self,
             request,
             queryset,
@@ -520,7 +501,7 @@ class ElectionAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Close the candidacy period"))
     def close_candidacy(self, request, queryset):
-        _run(
+        run_action(
             self,
             request,
             queryset,
@@ -534,7 +515,7 @@ class ElectionAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Open the next round (freezes the electorate)"))
     def open_round(self, request, queryset):
-        _run(
+        run_action(
             self,
             request,
             queryset,
@@ -604,44 +585,21 @@ class ElectionAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     def close_without_result(self, request, queryset):
         """The secretariat's way out when no city is or can be elected: asks for the reason,
         which the summit's public page shows."""
-        form = NoResultForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            _run(
-                self,
-                request,
-                queryset,
-                lambda obj: services.close_election_without_result(
-                    election=obj, reason=form.cleaned_data["reason"], by=request.user
-                ),
-                ngettext_lazy(
-                    "%(n)d election closed without a result.",
-                    "%(n)d elections closed without a result.",
-                    "n",
-                ),
-            )
-            return None
-        return _action_form(
+        return form_action(
             self,
             request,
             queryset,
-            form,
-            "close_without_result",
-            _("Close the election without a result"),
+            form_class=NoResultForm,
+            title=_("Close the election without a result"),
+            done=ngettext_lazy(
+                "%(n)d election closed without a result.",
+                "%(n)d elections closed without a result.",
+                "n",
+            ),
+            apply=lambda obj, data: services.close_election_without_result(
+                election=obj, reason=data["reason"], by=request.user
+            ),
         )
-
-
-def _action_form(modeladmin, request, queryset, form, action, title):
-    """The intermediate page of an action that needs more than the selection."""
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "form": form,
-        "queryset": queryset,
-        "opts": modeladmin.model._meta,
-        "action": action,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "presidency/admin/action_form.html", context)
 
 
 class PaperConsentForm(forms.Form):

@@ -6,10 +6,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F
-from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.adminlist import LeanListAdmin
@@ -19,8 +18,10 @@ from members.adminkit import (
     EnglishRequiredAdmin,
     copy_languages,
     export_as_csv,
+    form_action,
     in_english,
     in_languages,
+    run_action,
 )
 from workinggroups import services
 from workinggroups.checks import check_join_group
@@ -53,40 +54,6 @@ APPROVAL_FIELDS = [
 
 def _errors(exc: Exception) -> str:
     return " ".join(getattr(exc, "messages", None) or [str(exc)])
-
-
-def form_action(modeladmin, request, queryset, *, form_class, title, done, initial=None, apply):
-    """An admin action that asks for a few fields first (a reason, a date) on its own page.
-
-    ``apply(obj, cleaned_data)`` calls the service for each selected object; ``done`` says
-    what happened, with ``%(n)d`` the number of objects (an ``ngettext_lazy(…, "n")``).
-    """
-    if "apply" in request.POST:
-        form = form_class(request.POST)
-        if form.is_valid():
-            count = 0
-            for obj in queryset:
-                try:
-                    apply(obj, form.cleaned_data)
-                except (ValidationError, PermissionDenied) as exc:
-                    modeladmin.message_user(request, f"{obj}: {_errors(exc)}", messages.ERROR)
-                else:
-                    count += 1
-            if count:
-                modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
-            return None
-    else:
-        form = form_class(initial=initial or {})
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "form": form,
-        "queryset": queryset,
-        "opts": modeladmin.model._meta,
-        "action": request.POST.get("action"),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "workinggroups/admin/action_form.html", context)
 
 
 class GroupMembershipForm(forms.ModelForm):
@@ -211,25 +178,19 @@ class WorkingGroupAdmin(
 
     @admin.action(description=_("Approve for the secretariat (rule W5)"))
     def approve_as_secretariat(self, request, queryset):
-        done = 0
-        for group in queryset:
-            try:
-                services.approve_group(group=group, by=request.user, key=ApprovalKey.SECRETARIAT)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{group}: {_errors(exc)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext(
-                    "The secretariat approved %(n)d group.",
-                    "The secretariat approved %(n)d groups.",
-                    done,
-                )
-                % {"n": done},
-                messages.SUCCESS,
-            )
+        run_action(
+            self,
+            request,
+            queryset,
+            lambda group: services.approve_group(
+                group=group, by=request.user, key=ApprovalKey.SECRETARIAT
+            ),
+            ngettext_lazy(
+                "The secretariat approved %(n)d group.",
+                "The secretariat approved %(n)d groups.",
+                "n",
+            ),
+        )
 
     @admin.action(description=_("Close the group"))
     def close(self, request, queryset):

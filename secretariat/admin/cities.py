@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from members.admin import CityAdmin as MembersCityAdmin
+from members.adminkit import form_action
 from members.models import City
 from secretariat.forms.cities import WithdrawalForm
 from secretariat.services.cities import withdraw_member_city
-from workinggroups.admin import form_action
 
 admin.site.unregister(City)
 
