@@ -290,12 +290,8 @@ def submit_candidacy(*, election: Election, city: City, statement: str = "", by:
     proposal = checks.declarable(existing)
     checks.check_declare(election=election, city=city, proposal=proposal, by=by)
     if proposal is not None:
-        proposal.state = CandidacyState.ACTIVE
         proposal.statement = statement.strip() or proposal.statement
-        proposal.decided_by = by
-        proposal.decided_at = timezone.now()
-        proposal.save()
-        return proposal
+        return _decide(proposal, CandidacyState.ACTIVE, by=by)
     return _save_candidacy(
         Candidacy(
             election=election,
@@ -352,17 +348,22 @@ def _lock_candidacy(candidacy: Candidacy) -> Candidacy:
     )
 
 
+def _decide(candidacy: Candidacy, state: CandidacyState, *, by: User) -> Candidacy:
+    """Record a decision on a candidacy: its new state, who took it and when."""
+    candidacy.state = state
+    candidacy.decided_by = by
+    candidacy.decided_at = timezone.now()
+    candidacy.save()
+    return candidacy
+
+
 @transaction.atomic
 def accept_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
     """The proposed city's mayor accepts: only now is the city a candidate (rule S3)."""
     _lock_election(candidacy.election)
     candidacy = _lock_candidacy(candidacy)
     checks.check_accept(candidacy=candidacy, by=by)
-    candidacy.state = CandidacyState.ACTIVE
-    candidacy.decided_by = by
-    candidacy.decided_at = timezone.now()
-    candidacy.save()
-    return candidacy
+    return _decide(candidacy, CandidacyState.ACTIVE, by=by)
 
 
 @transaction.atomic
@@ -372,12 +373,8 @@ def record_paper_consent(*, candidacy: Candidacy, reference: str, by: User) -> C
     _lock_election(candidacy.election)
     candidacy = _lock_candidacy(candidacy)
     checks.check_paper_consent(candidacy=candidacy, reference=reference, by=by)
-    candidacy.state = CandidacyState.ACTIVE
     candidacy.consent_reference = reference.strip()
-    candidacy.decided_by = by
-    candidacy.decided_at = timezone.now()
-    candidacy.save()
-    return candidacy
+    return _decide(candidacy, CandidacyState.ACTIVE, by=by)
 
 
 @transaction.atomic
@@ -385,22 +382,14 @@ def withdraw_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
     """The proposing city withdraws its proposal before the proposed city answers."""
     candidacy = _lock_candidacy(candidacy)
     checks.check_withdraw_proposal(candidacy=candidacy, by=by)
-    candidacy.state = CandidacyState.RETRACTED
-    candidacy.decided_by = by
-    candidacy.decided_at = timezone.now()
-    candidacy.save()
-    return candidacy
+    return _decide(candidacy, CandidacyState.RETRACTED, by=by)
 
 
 @transaction.atomic
 def decline_proposal(*, candidacy: Candidacy, by: User) -> Candidacy:
     candidacy = _lock_candidacy(candidacy)
     checks.check_decline(candidacy=candidacy, by=by)
-    candidacy.state = CandidacyState.DECLINED
-    candidacy.decided_by = by
-    candidacy.decided_at = timezone.now()
-    candidacy.save()
-    return candidacy
+    return _decide(candidacy, CandidacyState.DECLINED, by=by)
 
 
 @transaction.atomic
@@ -409,11 +398,7 @@ def withdraw_candidacy(*, candidacy: Candidacy, by: User) -> Candidacy:
     election = _lock_election(candidacy.election)
     candidacy = _lock_candidacy(candidacy)
     checks.check_withdraw(candidacy=candidacy, election=election, by=by)
-    candidacy.state = CandidacyState.WITHDRAWN
-    candidacy.decided_by = by
-    candidacy.decided_at = timezone.now()
-    candidacy.save()
-    return candidacy
+    return _decide(candidacy, CandidacyState.WITHDRAWN, by=by)
 
 
 @transaction.atomic
