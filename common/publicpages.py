@@ -28,6 +28,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable
+from gzip import decompress
 from pathlib import Path
 
 from django.apps import apps
@@ -192,14 +193,19 @@ class PublicPageMiddleware:
 
     @staticmethod
     def _entry(response: HttpResponse, content: bytes, *, version: str, holes: bool) -> dict:
+        """What is kept: the page compressed when that makes it smaller (every browser asks
+        for gzip; the rare client that does not gets it decompressed), so a hit reads the
+        small copy only. A page with holes stays plain (BREACH)."""
         compressed = None
         if not holes and len(content) >= GZIP_MIN_BYTES:
             compressed = compress_string(content)
+            if len(compressed) >= len(content):
+                compressed = None
         return {
             "version": version,
             "holes": holes,
-            "content": content,
-            "gzip": compressed if compressed and len(compressed) < len(content) else None,
+            "body": compressed if compressed is not None else content,
+            "gzipped": compressed is not None,
             "etag": hashlib.md5(content, usedforsecurity=False).hexdigest(),
             "headers": [(name, response[name]) for name in KEPT_HEADERS if name in response],
         }
@@ -207,7 +213,7 @@ class PublicPageMiddleware:
     @staticmethod
     def _answer(request: HttpRequest, entry: dict, fresh: dict) -> HttpResponse:
         if entry["holes"]:
-            content = entry["content"].replace(
+            content = entry["body"].replace(
                 _hole("csrfmiddlewaretoken"), get_token(request).encode()
             )
             for name, make in fresh.items():
@@ -218,10 +224,11 @@ class PublicPageMiddleware:
             add_never_cache_headers(response)  # this visitor's own tokens: nobody keeps it
             patch_vary_headers(response, ("Cookie",))
             return response
-        gzip = entry["gzip"] is not None and ACCEPTS_GZIP.search(
-            request.headers.get("Accept-Encoding", "")
-        )
-        response = HttpResponse(entry["gzip"] if gzip else entry["content"])
+        gzip = entry["gzipped"] and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+        body = entry["body"]
+        if entry["gzipped"] and not gzip:
+            body = decompress(body)
+        response = HttpResponse(body)
         for name, value in entry["headers"]:
             response[name] = value
         if gzip:  # the same page in another encoding: a weak ETag, as GZipMiddleware says
@@ -229,7 +236,7 @@ class PublicPageMiddleware:
             response["ETag"] = f'W/"{entry["etag"]}"'
         else:
             response["ETag"] = f'"{entry["etag"]}"'
-        if entry["gzip"] is not None:
+        if entry["gzipped"]:
             patch_vary_headers(response, ("Accept-Encoding",))
         # Logged-in visitors see other content at the same address: caches must ask again.
         patch_vary_headers(response, ("Cookie",))

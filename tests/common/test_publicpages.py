@@ -89,6 +89,10 @@ def test_a_browser_that_takes_gzip_gets_the_page_compressed_once(client, db, kep
     assert gzip.decompress(response.content) == plain
     assert response["ETag"].startswith('W/"')
     assert "Accept-Encoding" in response["Vary"]
+    # The page is kept compressed only; a client without gzip gets it decompressed, whole.
+    again = client.get(CITIES)
+    assert again.content == plain and not again.has_header("Content-Encoding")
+    assert not again["ETag"].startswith("W/")
 
 
 def test_each_language_is_kept_apart(client, db, kept):

@@ -99,3 +99,16 @@ def test_the_home_page_queries_do_not_grow_with_the_cities(client):
         CityFactory(latitude=Decimal("42.0") + Decimal(n) / 10, longitude=Decimal("22.0"))
     assert count() == before
     assert before <= 7  # the page's own (numbers, mandate, summit, meetings, news), the map
+
+
+def test_the_pages_stylesheet_paints_each_kind_of_dot_as_the_pdf_does():
+    """In a page the dots' colours come from b40.css (a fifth of the bytes at 1,000 cities);
+    in the PDF from attributes. Both read the same colours."""
+    from pathlib import Path
+
+    from common import maps
+
+    css = (Path(__file__).resolve().parents[2] / "static/css/b40.css").read_text()
+    for kind, (fill, _radius) in maps.LOOKS.items():
+        assert f".network-map .map-city--{kind} .map-dot {{ fill: {fill}; }}" in css
+    assert f"stroke: {maps.STROKE};" in css
