@@ -73,9 +73,12 @@ def roster_problems(today: datetime.date | None = None) -> list[tuple[str, str]]
         problems.append(
             (
                 "few_experts",
-                _(
-                    "The Permanent Secretariat has %(n)d active expert(s) fluent in English; "
-                    "rule T2 asks for at least %(min)d."
+                ngettext(
+                    "The Permanent Secretariat has %(n)d active expert fluent in English; "
+                    "rule T2 asks for at least %(min)d.",
+                    "The Permanent Secretariat has %(n)d active experts fluent in English; "
+                    "rule T2 asks for at least %(min)d.",
+                    counts["english_experts"],
                 )
                 % {"n": counts["english_experts"], "min": MIN_ENGLISH_EXPERTS},
             )
