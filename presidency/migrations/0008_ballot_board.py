@@ -3,6 +3,9 @@
 Votes cast before trackers existed get one drawn here, so that a round's trackers are
 unique; nobody holds those, and their rounds have no sealed board (their count stays on
 the summit's page, recounted from the votes as before).
+
+Upgrade while no round is open: a ballot cast by older code has no tracker, and a round open
+across the upgrade would hold votes outside the chain, which its close refuses.
 """
 
 import secrets
