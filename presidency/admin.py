@@ -28,6 +28,14 @@ from presidency.models import (
 )
 
 
+class _RequestModelForm(forms.ModelForm):
+    """An admin form whose validation calls a service, as the request's user."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+
 class _RequestFormMixin:
     """Hands the request to the admin's form, whose validation calls the service."""
 
@@ -50,7 +58,7 @@ def _add_service_errors(form, exc) -> None:
         form.add_error(None, getattr(exc, "messages", [str(exc)]))
 
 
-class SummitAdminForm(forms.ModelForm):
+class SummitAdminForm(_RequestModelForm):
     """A new summit goes through ``services.plan_summit`` (rule S6, the year of its first
     day); the host and the year of a summit are then fixed (closing an election sets the
     next summit's host)."""
@@ -68,10 +76,6 @@ class SummitAdminForm(forms.ModelForm):
             "registration_deadline",
             "meals_per_day",
         ]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
 
     def clean(self):
         data = super().clean()
@@ -131,7 +135,7 @@ class SummitAdmin(AccessibleFieldsAdmin, _RequestFormMixin, LeanListAdmin, Simpl
         return []
 
 
-class MandateAdminForm(forms.ModelForm):
+class MandateAdminForm(_RequestModelForm):
     """New: ``services.record_mandate`` (rules S4, S5, S6). Existing: only the mayor, with a
     reason, through ``services.correct_mandate_mayor``."""
 
@@ -145,10 +149,6 @@ class MandateAdminForm(forms.ModelForm):
     class Meta:
         model = Mandate
         fields = ["year", "city", "mayor", "elected_at"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
 
     def clean(self):
         data = super().clean()
@@ -341,14 +341,10 @@ class DelegationAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
         )
 
 
-class CandidacyAdminForm(forms.ModelForm):
+class CandidacyAdminForm(_RequestModelForm):
     class Meta:
         model = Candidacy
         fields = ["election", "city", "statement", "proposed_by"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
 
     def clean(self):
         # Adding a candidacy in the admin goes through the same service as the city's page.
@@ -377,7 +373,7 @@ class CandidacyAdminForm(forms.ModelForm):
 
 
 @admin.register(Candidacy)
-class CandidacyAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
+class CandidacyAdmin(AccessibleFieldsAdmin, _RequestFormMixin, LeanListAdmin, SimpleHistoryAdmin):
     form = CandidacyAdminForm
     list_display = ["city", "election", "state", "proposed_by", "submitted_by", "submitted_at"]
     list_filter = [("election", LabelledRelatedFilter), "state"]
@@ -385,15 +381,6 @@ class CandidacyAdmin(AccessibleFieldsAdmin, LeanListAdmin, SimpleHistoryAdmin):
     search_fields = ["city__name"]
     autocomplete_fields = ["city", "proposed_by"]
     actions = ["record_paper_consent", "withdraw", export_as_csv]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class RequestForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, request=request, **kw)
-
-        return RequestForm
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -631,7 +618,7 @@ class CandidateChoiceField(forms.ModelChoiceField):
         }
 
 
-class PaperBallotForm(forms.ModelForm):
+class PaperBallotForm(_RequestModelForm):
     """A paper ballot entered by the secretariat on a city's behalf (rule P1): the open
     rounds only, named with their election, and only their candidates."""
 
@@ -653,10 +640,6 @@ class PaperBallotForm(forms.ModelForm):
         model = BallotRecord
         fields = ["round", "city"]
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
     def clean(self):
         data = super().clean()
         if self.errors:
@@ -671,12 +654,12 @@ class PaperBallotForm(forms.ModelForm):
             )
             self.instance = self.ballot.record
         except (ValidationError, PermissionDenied) as exc:
-            self.add_error(None, getattr(exc, "messages", [str(exc)]))
+            _add_service_errors(self, exc)
         return data
 
 
 @admin.register(BallotRecord)
-class BallotRecordAdmin(AccessibleFieldsAdmin, LeanListAdmin, admin.ModelAdmin):
+class BallotRecordAdmin(AccessibleFieldsAdmin, _RequestFormMixin, LeanListAdmin, admin.ModelAdmin):
     """Who voted: readable by the secretariat; the only write is a paper ballot."""
 
     form = PaperBallotForm
@@ -686,15 +669,6 @@ class BallotRecordAdmin(AccessibleFieldsAdmin, LeanListAdmin, admin.ModelAdmin):
     list_select_related = ["city", "round__election__summit", "cast_by"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class RequestForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, request=request, **kw)
-
-        return RequestForm
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -710,31 +710,21 @@ def close_round(*, round: Round, by: User) -> Round:  # noqa: A002
     return round_
 
 
+def _labelled(rows: Iterable[tuple]) -> dict:
+    """``(key, city name, country code)`` rows as ``{key: "Tirana (AL)"}``, the board's names."""
+    return {key: board.city_label(name, code) for key, name, code in rows}
+
+
 def _board_items(round_: Round) -> list[tuple[dict, Vote]]:
     """Each stored vote as its board entry (an open ballot with its city), with the vote."""
-    names = {
-        pk: board.city_label(name, code)
-        for pk, name, code in round_.candidates.values_list(
-            "pk", "city__name", "city__country__code"
-        )
-    }
+    names = _labelled(round_.candidates.values_list("pk", "city__name", "city__country__code"))
     cities = {}
     if not round_.election.is_secret:
-        cities = {
-            tracker: board.city_label(name, code)
-            for tracker, name, code in round_.ballot_records.values_list(
-                "tracker", "city__name", "city__country__code"
-            )
-        }
-    return [
-        (
-            board.entry(
-                vote.tracker,
-                names.get(vote.choice_id) if vote.choice_id else None,
-                cities.get(vote.tracker) if not round_.election.is_secret else None,
-            ),
-            vote,
+        cities = _labelled(
+            round_.ballot_records.values_list("tracker", "city__name", "city__country__code")
         )
+    return [
+        (board.entry(vote.tracker, names.get(vote.choice_id), cities.get(vote.tracker)), vote)
         for vote in round_.votes.only("tracker", "choice_id", "previous", "digest")
     ]
 
@@ -763,21 +753,15 @@ def _seal_board(round_: Round, items: list[dict]) -> None:
     """Publish the round's board and rewrite its votes in tracker order, chained in that order
     and with new keys, so that neither their order, their keys nor their transaction ids
     follow the order of voting (RELIABILITY 11)."""
-    choices = {
-        board.city_label(name, code): pk
-        for name, code, pk in round_.candidates.values_list(
-            "city__name", "city__country__code", "pk"
-        )
-    }
+    labels = _labelled(round_.candidates.values_list("pk", "city__name", "city__country__code"))
+    choices = {label: pk for pk, label in labels.items()}
+    voted = _labelled(round_.ballot_records.values_list("pk", "city__name", "city__country__code"))
     document = board.document(
         year=round_.election.summit.year,
         number=round_.number,
         secret=round_.election.is_secret,
         candidates=list(choices),
-        voted=[
-            board.city_label(name, code)
-            for name, code in round_.ballot_records.values_list("city__name", "city__country__code")
-        ],
+        voted=list(voted.values()),
         items=items,
         closed_at=round_.closed_at.isoformat(),
     )
