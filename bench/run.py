@@ -140,6 +140,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument(
+        "--only", nargs="*", help="page names to load (default: all; /healthz always)"
+    )
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "b40_bench"))
     parser.add_argument(
         "--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11")
@@ -199,6 +202,8 @@ def main() -> None:
         rows = []
         memory = 0.0
         for page in probe["pages"]:
+            if args.only and page["kind"] != "floor" and page["name"] not in args.only:
+                continue
             cookie = probe["cookies"].get(page["kind"])
             print(f"loading {page['name']}…", flush=True)
             load = partial(

@@ -82,7 +82,6 @@ def validate_new_application(
         )
 
 
-@transaction.atomic
 def submit_application(
     *,
     city_name: str,
@@ -135,29 +134,37 @@ def submit_application(
         # The form's language: later mails to the applicant are written in it.
         language=_supported_language(translation.get_language()),
     )
+    # The fields and every constraint of the model, asked before the writes begin; the
+    # database's constraints still decide between two posts racing past this point.
     application.full_clean()
+    groups = sorted(
+        (group for group in working_groups if group.state == GroupState.ACTIVE),
+        key=lambda group: group.name,
+    )
     try:
-        with transaction.atomic():
-            application.save()
+        _file(application, groups)
     except IntegrityError:
         existing = _filed_with(submission_key)  # a parallel post of the same form won
         if existing is not None:
             return existing, False
-        # another form for the same city won the race (rule M3's one open application)
-        raise ValidationError(
-            {"city_name": _("This city already has an open application.")}
-        ) from None
-    application.working_groups.add(
-        *(group for group in working_groups if group.state == GroupState.ACTIVE)
-    )
+        # Another form for the same city won the race: the rule it broke (M3), in words.
+        validate_new_application(name=city_name, country=country)
+        raise
+    return application, True
+
+
+@transaction.atomic
+def _file(application: Application, groups: list[WorkingGroup]) -> None:
+    """The writes of a new application: all of them, or none."""
+    application.save()
+    application.working_groups.add(*groups)
     ApplicationEvent.objects.create(
         application=application,
         from_state="",
         to_state=ApplicationState.SUBMITTED,
         at=application.submitted_at,
     )
-    _queue_receipts(application)
-    return application, True
+    _queue_receipts(application, groups)
 
 
 def _filed_with(submission_key: uuid.UUID | None) -> Application | None:
@@ -166,11 +173,11 @@ def _filed_with(submission_key: uuid.UUID | None) -> Application | None:
     return Application.objects.filter(submission_key=submission_key).first()
 
 
-def _queue_receipts(application: Application) -> None:
+def _queue_receipts(application: Application, groups: list[WorkingGroup]) -> None:
     """The applicant's receipt, in the language they filed in, and the secretariat's notice."""
     context = {
         "application": application,
-        "groups": list(application.working_groups.order_by("name")),
+        "groups": groups,
         "status_link": status_link(application),
         "admin_link": settings.SITE_URL
         + reverse("admin:secretariat_application_change", args=[application.pk]),

@@ -18,7 +18,7 @@ from secretariat.enums.applications import ApplicationState
 from secretariat.forms.applications import FORM_TOKEN_SALT
 from secretariat.models.applications import Application
 from secretariat.services import applications as services
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, WorkingGroupFactory
 
 URL = reverse("secretariat:application-create")
 
@@ -392,3 +392,20 @@ def test_a_city_that_became_a_member_after_a_post_is_refused_at_once(client, db,
     assert response.context["form"].errors["city_name"] == [
         "Nova Gorica is already a member of the network."
     ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the countries stay
+@pytest.mark.parametrize("groups", [0, 3])
+def test_filing_asks_the_database_a_fixed_number_of_questions(
+    client, groups, django_assert_max_num_queries
+):
+    # The form, rule M3's checks, full_clean() with the model's six constraints (asked
+    # before the writes begin: no savepoint around each), the rows, the two mails and, the
+    # tests' broker being in-process, their sending: not more with the groups ticked.
+    data = form_data(working_groups=[WorkingGroupFactory().pk for _ in range(groups)] or None)
+    with django_assert_max_num_queries(31):
+        response = client.post(URL, data)
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.working_groups.count() == groups
+    assert Mail.objects.count() == 2
