@@ -139,6 +139,7 @@ def main() -> None:
     parser.add_argument("--cities", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's sync workers")
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument(
         "--only", nargs="*", help="page names to load (default: all; /healthz always)"
@@ -183,7 +184,7 @@ def main() -> None:
             str(Path(py).parent / "gunicorn"),
             "b40.wsgi",
             "--workers",
-            "2",
+            str(args.workers),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -264,6 +265,7 @@ def main() -> None:
         f"the floor (/healthz): {rows[0]['rps_first']:.0f} req/s first, "
         f"{rows[0]['rps_last']:.0f} last; the ratios use the higher"
     )
+    print(f"gunicorn: {args.workers} sync workers; wrk: {args.connections} connections")
     print(f"largest gunicorn worker RSS, sampled after each page: {memory:.0f} MB (< 150 MB)")
     if report_seconds is None:
         print("annual report: not timed (no reports.services.request_report on this branch)")
@@ -279,6 +281,7 @@ def main() -> None:
                 "cities": args.cities,
                 "seconds": args.seconds,
                 "connections": args.connections,
+                "workers": args.workers,
                 "rows": rows,
                 "worker_rss_mb": memory,
                 "report_seconds": report_seconds,
