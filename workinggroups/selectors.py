@@ -143,18 +143,18 @@ def viewer_timezone(user: User) -> zoneinfo.ZoneInfo | None:
 @dataclass
 class DashboardPanel:
     city: City
-    groups: list[WorkingGroup]
+    groups: list[tuple[str, str, bool]]  # the active groups: named rows (name, slug, is_member)
     requests: list[ExtraSessionRequest]
     presides: bool = False
     proposals: list[WorkingGroup] = field(default_factory=list)
     turns_key: bool = False  # the president (the presiding mayor) turns the key of rule W5
 
     @property
-    def member_groups(self) -> list[WorkingGroup]:
+    def member_groups(self) -> list[tuple[str, str, bool]]:
         return [g for g in self.groups if g.is_member]
 
     @property
-    def joinable_groups(self) -> list[WorkingGroup]:
+    def joinable_groups(self) -> list[tuple[str, str, bool]]:
         return [g for g in self.groups if not g.is_member]
 
 
@@ -163,11 +163,13 @@ def dashboard_panel(*, city: City, roles: PresidencyRoles) -> DashboardPanel:
     and — when the user (``roles``: :func:`presidency.roles.presidency_roles`, as
     ``services.is_presidency`` and ``services.holds_key``) holds the presidency's key — the
     proposals awaiting it (rule W5)."""
+    # Rows of (name, slug, is_member): the panel shows a link or an option per group, and
+    # 60 rows read as model instances cost more than the query.
     groups = list(
         WorkingGroup.objects.filter(state=GroupState.ACTIVE)
         .annotate(is_member=Exists(GroupMembership.objects.filter(group=OuterRef("pk"), city=city)))
-        .only("name", "slug")  # the panel shows a link or an option per group
         .order_by("name")
+        .values_list("name", "slug", "is_member", named=True)
     )
     requests = list(
         ExtraSessionRequest.objects.filter(city=city)
