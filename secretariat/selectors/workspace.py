@@ -209,10 +209,11 @@ def recommendations_for_city(city: City) -> QuerySet[Recommendation]:
 
 
 def announcements_for_city(city: City) -> QuerySet[Announcement]:
-    """What was sent to ``city`` and only that (the deliveries froze the addressing)."""
+    """What was sent to ``city`` and only that (the deliveries froze the addressing), each
+    with the name of the working group it went to as ``group_name`` (None if to all)."""
     return (
         Announcement.objects.filter(sent_at__isnull=False, deliveries__city=city)
-        .select_related("working_group")
+        .annotate(group_name=F("working_group__name"))  # not the group's two dozen columns
         .order_by("-sent_at")
     )
 
