@@ -64,6 +64,12 @@ def network_numbers() -> dict[str, int]:
     return {"cities": counts["cities"], "countries": counts["countries"]}
 
 
+def current_people_of(city: City) -> QuerySet[Person]:
+    """The people serving ``city`` now, by role and name (for a city already loaded, such as
+    the user's own: one query)."""
+    return Person.objects.filter(city=city, ended_on__isnull=True).order_by("role", "name")
+
+
 def current_people_prefetch() -> Prefetch:
     return Prefetch(
         "people",

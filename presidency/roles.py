@@ -5,6 +5,7 @@ mandates, one floor up.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from members.models import User
 from members.roles import acts_for_city
@@ -22,9 +23,7 @@ def is_presiding_mayor(user: User | None, *, on: datetime.date) -> bool:
     A delegate of that city is not the president; a new mayor of the city is (the mandate
     is the city's, rule S4's reading).
     """
-    if not acts_for_city(user, mayor=True):
-        return False
-    return user.city_id == presiding_city_id(on)
+    return acts_for_city(user, mayor=True) and acts_for_presidency(user, on=on)
 
 
 def acts_for_presidency(user: User | None, *, on: datetime.date) -> bool:
@@ -33,3 +32,21 @@ def acts_for_presidency(user: User | None, *, on: datetime.date) -> bool:
     if not acts_for_city(user):
         return False
     return user.city_id == presiding_city_id(on)
+
+
+@dataclass(frozen=True)
+class PresidencyRoles:
+    """Both roles of one user on one day, for a page that asks both (the city dashboard):
+    read once and handed to the selectors instead of each reading the mandate again."""
+
+    acts_for_presidency: bool
+    is_presiding_mayor: bool
+
+
+def presidency_roles(user: User | None, *, on: datetime.date) -> PresidencyRoles:
+    """:func:`acts_for_presidency` and :func:`is_presiding_mayor` with one query."""
+    presides = acts_for_presidency(user, on=on)
+    return PresidencyRoles(
+        acts_for_presidency=presides,
+        is_presiding_mayor=presides and acts_for_city(user, mayor=True),
+    )

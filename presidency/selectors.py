@@ -54,9 +54,12 @@ def mandates() -> QuerySet[Mandate]:
 # --- summits, delegations, elections ---------------------------------------------------
 
 
-def upcoming_summit() -> Summit | None:
-    """The summit cities are preparing for: the earliest one not closed."""
-    return summits().exclude(state=SummitState.CLOSED).order_by("year").first()
+def upcoming_summit(*, with_election: bool = False) -> Summit | None:
+    """The summit cities are preparing for: the earliest one not closed; ``with_election``
+    reads its election (one-to-one) in the same query, as ``summit.election`` when it has
+    one."""
+    queryset = summits().select_related("election") if with_election else summits()
+    return queryset.exclude(state=SummitState.CLOSED).order_by("year").first()
 
 
 def election_of(summit: Summit) -> Election | None:
@@ -110,7 +113,14 @@ def lodging(summit: Summit) -> Lodging:
 
 
 def delegation_of(*, summit: Summit, city: City) -> Delegation | None:
-    return Delegation.objects.filter(summit=summit, city=city).prefetch_related("delegates").first()
+    # One at most (a unique constraint): by its key, without Meta.ordering's joins to the
+    # summit and the city, which cost PostgreSQL more to plan than the row to find.
+    return (
+        Delegation.objects.filter(summit=summit, city=city)
+        .prefetch_related("delegates")
+        .order_by("pk")
+        .first()
+    )
 
 
 @dataclass
@@ -230,11 +240,11 @@ def can_see_lodging(*, summit: Summit, user: User) -> bool:
 def dashboard_panel(*, city: City, user: User) -> dict:
     """What the city's dashboard shows of the summit and the election (one small panel),
     with what ``user`` (acting for ``city``) may do there: the ``can_*`` flags."""
-    summit = upcoming_summit()
+    summit = upcoming_summit(with_election=True)
     panel: dict = {"summit": summit, "city": city, "won": won_mandate(city)}
     if summit is None:
         return panel
-    election = election_of(summit)
+    election = summit.election if hasattr(summit, "election") else None
     panel["election"] = election
     panel["delegation"] = delegation_of(summit=summit, city=city)
     panel["can_see_lodging"] = can_see_lodging(summit=summit, user=user)
@@ -297,7 +307,6 @@ def won_mandate(city: City) -> Mandate | None:
     it won, holds the presidency of that year and hosts that year's summit, rule S6)."""
     return (
         Mandate.objects.filter(city=city, year__gt=timezone.localdate().year)
-        .select_related("elected_at")
         .order_by("year")
         .first()
     )

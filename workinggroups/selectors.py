@@ -11,7 +11,7 @@ from django.utils import timezone
 from members.enums import CityStatus
 from members.models import City, User
 from members.roles import acts_for_city, is_secretariat
-from presidency.roles import acts_for_presidency, is_presiding_mayor
+from presidency.roles import PresidencyRoles
 from workinggroups.checks import check_request_extra_session
 from workinggroups.enums import GroupState
 from workinggroups.models import (
@@ -143,35 +143,41 @@ def viewer_timezone(user: User) -> zoneinfo.ZoneInfo | None:
 @dataclass
 class DashboardPanel:
     city: City
-    groups: list[WorkingGroup]
+    groups: list[tuple[str, str, bool]]  # the active groups: named rows (name, slug, is_member)
     requests: list[ExtraSessionRequest]
     presides: bool = False
     proposals: list[WorkingGroup] = field(default_factory=list)
     turns_key: bool = False  # the president (the presiding mayor) turns the key of rule W5
 
     @property
-    def member_groups(self) -> list[WorkingGroup]:
+    def member_groups(self) -> list[tuple[str, str, bool]]:
         return [g for g in self.groups if g.is_member]
 
     @property
-    def joinable_groups(self) -> list[WorkingGroup]:
+    def joinable_groups(self) -> list[tuple[str, str, bool]]:
         return [g for g in self.groups if not g.is_member]
 
 
-def dashboard_panel(*, city: City, user: User) -> DashboardPanel:
+def dashboard_panel(*, city: City, roles: PresidencyRoles) -> DashboardPanel:
     """What the city's dashboard shows of working groups: join/leave, extra-session requests,
-    and — when ``user`` holds the presidency's key — the proposals awaiting it (rule W5)."""
+    and — when the user (``roles``: :func:`presidency.roles.presidency_roles`, as
+    ``services.is_presidency`` and ``services.holds_key``) holds the presidency's key — the
+    proposals awaiting it (rule W5)."""
+    # Rows of (name, slug, is_member): the panel shows a link or an option per group, and
+    # 60 rows read as model instances cost more than the query.
     groups = list(
         WorkingGroup.objects.filter(state=GroupState.ACTIVE)
         .annotate(is_member=Exists(GroupMembership.objects.filter(group=OuterRef("pk"), city=city)))
         .order_by("name")
+        .values_list("name", "slug", "is_member", named=True)
     )
     requests = list(
         ExtraSessionRequest.objects.filter(city=city)
         .select_related("group", "meeting")
+        .only("state", "reason", "decline_reason", "group__name", "meeting__starts_at")
         .order_by("-created_at")[:10]
     )
-    presides = acts_for_presidency(user, on=timezone.localdate())  # as services.holds_key
+    presides = roles.acts_for_presidency
     proposals = (
         list(
             WorkingGroup.objects.filter(state=GroupState.PROPOSED)
@@ -187,5 +193,5 @@ def dashboard_panel(*, city: City, user: User) -> DashboardPanel:
         requests=requests,
         presides=presides,
         proposals=proposals,
-        turns_key=presides and is_presiding_mayor(user, on=timezone.localdate()),
+        turns_key=roles.is_presiding_mayor,
     )

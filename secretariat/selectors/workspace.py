@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -195,24 +195,25 @@ def follow_ups_of_city(city: City) -> QuerySet[FollowUp]:
 
 
 def recommendations_for_city(city: City) -> QuerySet[Recommendation]:
-    """All recommendations, each with ``city_follow_ups`` holding the city's own (0 or 1)."""
-    return Recommendation.objects.order_by("-year", "number").prefetch_related(
-        Prefetch(
-            "follow_ups",
-            queryset=FollowUp.objects.filter(city=city),
-            to_attr="city_follow_ups",
-        )
-    )
+    """All recommendations, newest first, each with the city's own follow-up (0 or 1, a
+    unique constraint) read along in the same query: ``city_state`` and ``city_reason``,
+    None where the city has not answered."""
+    return Recommendation.objects.annotate(
+        city_follow_up=FilteredRelation("follow_ups", condition=Q(follow_ups__city=city)),
+        city_state=F("city_follow_up__state"),
+        city_reason=F("city_follow_up__reason"),
+    ).order_by("-year", "number")
 
 
 # --- announcements (T3) ---------------------------------------------------------------
 
 
 def announcements_for_city(city: City) -> QuerySet[Announcement]:
-    """What was sent to ``city`` and only that (the deliveries froze the addressing)."""
+    """What was sent to ``city`` and only that (the deliveries froze the addressing), each
+    with the name of the working group it went to as ``group_name`` (None if to all)."""
     return (
         Announcement.objects.filter(sent_at__isnull=False, deliveries__city=city)
-        .select_related("working_group")
+        .annotate(group_name=F("working_group__name"))  # not the group's two dozen columns
         .order_by("-sent_at")
     )
 

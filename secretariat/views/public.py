@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -15,6 +16,7 @@ from members import selectors as member_selectors
 from members.models import City
 from members.roles import acts_for_city, is_secretariat
 from presidency import selectors as presidency_selectors
+from presidency.roles import presidency_roles
 from secretariat.selectors import home as home_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
@@ -119,13 +121,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        city = member_selectors.city_with_people(user.city.slug)
+        city = user.city  # read with the user (members.backends)
+        # Whether the user acts for the presidency or presides, read once for both panels.
+        roles = presidency_roles(user, on=timezone.localdate())
         context.update(
             {
                 "city": city,
+                "people": member_selectors.current_people_of(city),
                 "presidency_panel": presidency_selectors.dashboard_panel(city=city, user=user),
-                "workinggroups_panel": group_selectors.dashboard_panel(city=city, user=user),
-                **workspace_views.dashboard_context(self.request, city),
+                "workinggroups_panel": group_selectors.dashboard_panel(city=city, roles=roles),
+                **workspace_views.dashboard_context(city, roles=roles),
             }
         )
         return context

@@ -62,6 +62,14 @@ def test_announcement_to_a_group_reaches_only_its_cities(secretariat_user, group
     assert list(announcements_for_city(city("edirne"))) == []
 
 
+def test_dashboard_names_the_group_an_announcement_went_to(secretariat_user, group, mayor_client):
+    post(secretariat_user, audience=Audience.GROUP, working_group=group, title="To the group")
+    post(secretariat_user, audience=Audience.ALL, title="To all")
+    html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
+    assert "To the group" in html and "To all" in html
+    assert html.count(" · Local climate action</p>") == 1
+
+
 def test_announcement_to_chosen_cities(secretariat_user):
     announcement = post(secretariat_user, audience=Audience.CITIES, cities=[city("edirne")])
     assert [d.city.slug for d in announcement.deliveries.all()] == ["edirne"]

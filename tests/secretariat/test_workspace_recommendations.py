@@ -211,3 +211,22 @@ def test_dashboard_shows_the_most_recent_recommendations_and_links_to_all(mayor_
     response = mayor_client.get(reverse("secretariat:dashboard"))
     assert len(response.context["recommendation_rows"]) == DASHBOARD_RECOMMENDATIONS
     assert reverse("secretariat:recommendation-list") in response.content.decode()
+
+
+def test_dashboard_shows_the_citys_own_answer_only(mayor_client, mayor):
+    answered, unanswered = RecommendationFactory(), RecommendationFactory()
+    FollowUp.objects.create(
+        recommendation=answered,
+        city=mayor.city,
+        state=FollowUpState.WILL_NOT_FOLLOW,
+        reason="No budget",
+    )
+    edirne = City.objects.get(slug="edirne")
+    FollowUp.objects.create(recommendation=unanswered, city=edirne, state=FollowUpState.DONE)
+    html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
+    assert html.count("Your city: Will not follow") == 1
+    assert html.count("Your city has not answered yet.") == 1
+    assert html.count(" selected>") == 1
+    assert f'<option value="{FollowUpState.WILL_NOT_FOLLOW}" selected>' in html
+    assert f'id="id_fu{answered.pk}_reason">No budget</textarea>' in html
+    assert f'id="id_fu{unanswered.pk}_reason"></textarea>' in html
