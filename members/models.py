@@ -225,7 +225,13 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_role_display()}, {self.city})"
+        # The label from the enum: get_role_display() rebuilds the field's choices as a dict
+        # on every call (15 µs), and the admin's list names each of its rows (issue 15).
+        try:
+            role = PersonRole(self.role).label
+        except ValueError:
+            role = self.role
+        return f"{self.name} ({role}, {self.city})"
 
     @property
     def is_current(self) -> bool:
