@@ -125,9 +125,9 @@ class City(models.Model):
         verbose_name = _("city")
         verbose_name_plural = _("cities")
         ordering = ["name"]
-        # The cities' admin list reads 25 cities in this order (its tie-break: the newest
-        # first), and the people's list by their cities' names: an index scan that stops
-        # after a page instead of sorting every city, or every person (issue 15).
+        # The cities' admin list reads a page of cities in this order (its tie-break: the
+        # newest first), and the people's list by their cities' names: an index scan that
+        # stops after a page instead of sorting every city, or every person (issue 15).
         indexes = [models.Index(fields=["name", "-id"], name="members_city_by_name")]
         constraints = [
             models.UniqueConstraint(
