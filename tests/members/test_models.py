@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from members.enums import PersonRole
 from members.models import City, Person
@@ -15,6 +16,16 @@ def test_one_current_mayor_per_city_is_a_database_constraint(db):
     Person.objects.create(city=city, role=PersonRole.MAYOR, name="A")
     with pytest.raises(IntegrityError):
         Person.objects.create(city=city, role=PersonRole.MAYOR, name="B")
+
+
+def test_a_person_is_named_with_the_translated_role_and_the_city(db):
+    person = Person(city=CityFactory(name="Tirana"), role=PersonRole.MAYOR, name="Erion")
+    for language in ("en", "bg", "tr"):
+        with translation.override(language):
+            assert str(person) == f"Erion ({person.get_role_display()}, Tirana)"
+    person.role = "unknown"  # a value no choice has: shown as it is, as the field's display
+    assert person.get_role_display() == "unknown"
+    assert str(person) == "Erion (unknown, Tirana)"
 
 
 def test_appointing_a_new_mayor_keeps_the_old_one_in_history(db):
