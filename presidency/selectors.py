@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import City, User
@@ -55,14 +55,30 @@ def mandates() -> QuerySet[Mandate]:
 # --- summits, delegations, elections ---------------------------------------------------
 
 
-def upcoming_summit(*, with_election: bool = False) -> Summit | None:
-    """The summit cities are preparing for: the earliest one not closed; ``with_election``
-    (the city dashboard) reads its election (one-to-one) in the same query, as
-    ``summit.election`` when it has one, and the host city without its country."""
-    queryset = (
-        Summit.objects.select_related("host_city", "election") if with_election else summits()
+def upcoming_summit() -> Summit | None:
+    """The summit cities are preparing for: the earliest one not closed."""
+    return summits().exclude(state=SummitState.CLOSED).order_by("year").first()
+
+
+def upcoming_summit_for(city: City) -> Summit | None:
+    """:func:`upcoming_summit` as the city dashboard shows it, in one query: with its
+    election (one-to-one; ``summit.election`` when it has one), the host city without its
+    country, and as ``summit.delegation_size`` how many people ``city`` registered for it
+    (None before it registers)."""
+    # A delegation per summit and city (unique): its size, or no row.
+    delegation_size = (
+        Delegation.objects.filter(summit=OuterRef("pk"), city=city)
+        .annotate(size=Count("delegates"))
+        .order_by()
+        .values("size")
     )
-    return queryset.exclude(state=SummitState.CLOSED).order_by("year").first()
+    return (
+        Summit.objects.select_related("host_city", "election")
+        .annotate(delegation_size=Subquery(delegation_size))
+        .exclude(state=SummitState.CLOSED)
+        .order_by("year")
+        .first()
+    )
 
 
 def election_of(summit: Summit) -> Election | None:
@@ -122,18 +138,6 @@ def delegation_of(*, summit: Summit, city: City) -> Delegation | None:
         Delegation.objects.filter(summit=summit, city=city)
         .prefetch_related("delegates")
         .order_by("pk")
-        .first()
-    )
-
-
-def delegation_size(*, summit: Summit, city: City) -> int | None:
-    """How many people ``city`` registered for ``summit``, None before it registers."""
-    # One row at most (as delegation_of); a count is all the dashboard shows of it.
-    return (
-        Delegation.objects.filter(summit=summit, city=city)
-        .annotate(size=Count("delegates"))
-        .order_by("pk")
-        .values_list("size", flat=True)
         .first()
     )
 
@@ -256,13 +260,12 @@ def dashboard_panel(*, city: City, user: User, won: Mandate | None) -> dict:
     """What the city's dashboard shows of the summit and the election (one small panel),
     with what ``user`` (acting for ``city``) may do there: the ``can_*`` flags. ``won`` is
     :func:`won_mandate`, read by the dashboard with this year's (:func:`city_mandates`)."""
-    summit = upcoming_summit(with_election=True)
+    summit = upcoming_summit_for(city)
     panel: dict = {"summit": summit, "city": city, "won": won}
     if summit is None:
         return panel
     election = summit.election if hasattr(summit, "election") else None
     panel["election"] = election
-    panel["delegation_size"] = delegation_size(summit=summit, city=city)
     panel["can_see_lodging"] = can_see_lodging(summit=summit, user=user)
     panel["can_register"] = passes(
         checks.check_register_delegation, summit=summit, city=city, by=user

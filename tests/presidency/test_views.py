@@ -122,7 +122,7 @@ def test_dashboard_panel_offers_the_candidacy(
     election, mayor_client, django_assert_max_num_queries
 ):
     # The panel's election comes with its summit; its flags run the services' checks.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
     assert "Declare your city&#x27;s candidacy" in html or "Declare your city's candidacy" in html
 
