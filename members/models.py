@@ -299,9 +299,12 @@ class User(AbstractUser):
         """
         if not (self.city_id and self.email and self.city_role):
             return False
+        # Without Meta.ordering (by the city's name: a join) where the order does not matter:
+        # every logged-in page of such a user asks this (issue 15). Reading it with the user
+        # as two Exists subqueries was tried: Django took longer to build that query.
         people = Person.objects.filter(
             city_id=self.city_id, role=self.city_role, email__iexact=self.email
-        )
+        ).order_by()
         terms = list(people.values_list("ended_on", flat=True))
         today = timezone.localdate()
         return bool(terms) and all(ended is not None and ended < today for ended in terms)

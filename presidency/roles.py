@@ -45,7 +45,15 @@ class PresidencyRoles:
 
 def presidency_roles(user: User | None, *, on: datetime.date) -> PresidencyRoles:
     """:func:`acts_for_presidency` and :func:`is_presiding_mayor` with one query."""
-    presides = acts_for_presidency(user, on=on)
+    if not acts_for_city(user):
+        return PresidencyRoles(acts_for_presidency=False, is_presiding_mayor=False)
+    return presidency_roles_under(user, presiding_city_id=presiding_city_id(on))
+
+
+def presidency_roles_under(user: User | None, *, presiding_city_id: int | None) -> PresidencyRoles:
+    """Both roles of ``user`` in the year whose mandate ``presiding_city_id`` holds, read by
+    the caller (the city dashboard reads it with the city's own mandates, one query)."""
+    presides = acts_for_city(user) and user.city_id == presiding_city_id
     return PresidencyRoles(
         acts_for_presidency=presides,
         is_presiding_mayor=presides and acts_for_city(user, mayor=True),

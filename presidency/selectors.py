@@ -1,10 +1,11 @@
 """Reads on summits and mandates."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import City, User
@@ -54,12 +55,30 @@ def mandates() -> QuerySet[Mandate]:
 # --- summits, delegations, elections ---------------------------------------------------
 
 
-def upcoming_summit(*, with_election: bool = False) -> Summit | None:
-    """The summit cities are preparing for: the earliest one not closed; ``with_election``
-    reads its election (one-to-one) in the same query, as ``summit.election`` when it has
-    one."""
-    queryset = summits().select_related("election") if with_election else summits()
-    return queryset.exclude(state=SummitState.CLOSED).order_by("year").first()
+def upcoming_summit() -> Summit | None:
+    """The summit cities are preparing for: the earliest one not closed."""
+    return summits().exclude(state=SummitState.CLOSED).order_by("year").first()
+
+
+def upcoming_summit_for(city: City) -> Summit | None:
+    """:func:`upcoming_summit` as the city dashboard shows it, in one query: with its
+    election (one-to-one; ``summit.election`` when it has one), the host city without its
+    country, and as ``summit.delegation_size`` how many people ``city`` registered for it
+    (None before it registers)."""
+    # A delegation per summit and city (unique): its size, or no row.
+    delegation_size = (
+        Delegation.objects.filter(summit=OuterRef("pk"), city=city)
+        .annotate(size=Count("delegates"))
+        .order_by()
+        .values("size")
+    )
+    return (
+        Summit.objects.select_related("host_city", "election")
+        .annotate(delegation_size=Subquery(delegation_size))
+        .exclude(state=SummitState.CLOSED)
+        .order_by("year")
+        .first()
+    )
 
 
 def election_of(summit: Summit) -> Election | None:
@@ -237,16 +256,16 @@ def can_see_lodging(*, summit: Summit, user: User) -> bool:
     return passes(checks.check_see_lodging, summit=summit, by=user)
 
 
-def dashboard_panel(*, city: City, user: User) -> dict:
+def dashboard_panel(*, city: City, user: User, won: Mandate | None) -> dict:
     """What the city's dashboard shows of the summit and the election (one small panel),
-    with what ``user`` (acting for ``city``) may do there: the ``can_*`` flags."""
-    summit = upcoming_summit(with_election=True)
-    panel: dict = {"summit": summit, "city": city, "won": won_mandate(city)}
+    with what ``user`` (acting for ``city``) may do there: the ``can_*`` flags. ``won`` is
+    :func:`won_mandate`, read by the dashboard with this year's (:func:`city_mandates`)."""
+    summit = upcoming_summit_for(city)
+    panel: dict = {"summit": summit, "city": city, "won": won}
     if summit is None:
         return panel
     election = summit.election if hasattr(summit, "election") else None
     panel["election"] = election
-    panel["delegation"] = delegation_of(summit=summit, city=city)
     panel["can_see_lodging"] = can_see_lodging(summit=summit, user=user)
     panel["can_register"] = passes(
         checks.check_register_delegation, summit=summit, city=city, by=user
@@ -309,4 +328,25 @@ def won_mandate(city: City) -> Mandate | None:
         Mandate.objects.filter(city=city, year__gt=timezone.localdate().year)
         .order_by("year")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class CityMandates:
+    current: Mandate | None  # the mandate of the year (rule S5): who presides
+    won: Mandate | None  # as :func:`won_mandate`
+
+
+def city_mandates(city: City, *, on: datetime.date) -> CityMandates:
+    """The mandate of ``on``'s year and :func:`won_mandate` of ``city``, in one query (the
+    city dashboard decides the user's presidency roles by the one and shows the other)."""
+    # One mandate a year (unique): by year, this year's comes first, then the city's next.
+    mandates = list(
+        Mandate.objects.filter(Q(year=on.year) | Q(city=city, year__gt=on.year)).order_by("year")[
+            :2
+        ]
+    )
+    return CityMandates(
+        current=next((m for m in mandates if m.year == on.year), None),
+        won=next((m for m in mandates if m.year > on.year), None),
     )

@@ -16,7 +16,7 @@ from members import selectors as member_selectors
 from members.models import City
 from members.roles import acts_for_city, is_secretariat
 from presidency import selectors as presidency_selectors
-from presidency.roles import presidency_roles
+from presidency.roles import presidency_roles_under
 from secretariat.selectors import home as home_selectors
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
@@ -122,15 +122,20 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         city = user.city  # read with the user (members.backends)
-        # Whether the user acts for the presidency or presides, read once for both panels.
-        roles = presidency_roles(user, on=timezone.localdate())
+        # This year's mandate and the one the city won, in one query; by the first, whether
+        # the user acts for the presidency or presides, read once for the panels.
+        mandates = presidency_selectors.city_mandates(city, on=timezone.localdate())
+        current = mandates.current
+        roles = presidency_roles_under(user, presiding_city_id=current.city_id if current else None)
         context.update(
             {
                 "city": city,
                 "people": member_selectors.current_people_of(city),
-                "presidency_panel": presidency_selectors.dashboard_panel(city=city, user=user),
+                "presidency_panel": presidency_selectors.dashboard_panel(
+                    city=city, user=user, won=mandates.won
+                ),
                 "workinggroups_panel": group_selectors.dashboard_panel(city=city, roles=roles),
-                **workspace_views.dashboard_context(city, roles=roles),
+                **workspace_views.dashboard_context(city, roles=roles, mandate=current),
             }
         )
         return context

@@ -18,6 +18,7 @@ from members.mixins import CityUserMixin
 from members.models import City, Person
 from members.roles import acts_for_city
 from presidency import selectors as presidency_selectors
+from presidency.models import Mandate
 from presidency.roles import PresidencyRoles, is_presiding_mayor
 from secretariat.enums.workspace import FollowUpState
 from secretariat.forms.workspace import (
@@ -85,10 +86,10 @@ def city_follow_ups_context(city: City) -> dict:
 DASHBOARD_RECOMMENDATIONS = 5  # each with its follow-up form; the rest on their list
 
 
-def dashboard_context(city: City, *, roles: PresidencyRoles) -> dict:
+def dashboard_context(city: City, *, roles: PresidencyRoles, mandate: Mandate | None) -> dict:
     """The workspace's panels on the city dashboard (announcements, recommendations to
-    follow up, and for the president — ``roles``, read once by the dashboard — the goals
-    awaiting their agreement)."""
+    follow up, and for the president — ``roles`` and this year's ``mandate``, read once by
+    the dashboard — the goals awaiting their agreement)."""
     # The most recent ones: the page stays the same size as the years go by; older ones are
     # on the public list, and their follow-up page stays open.
     recommendations = selectors.recommendations_for_city(city)[:DASHBOARD_RECOMMENDATIONS]
@@ -98,7 +99,6 @@ def dashboard_context(city: City, *, roles: PresidencyRoles) -> dict:
     ]
     follow_up_form = FollowUpForm()
     is_president = roles.is_presiding_mayor
-    mandate = presidency_selectors.current_mandate() if is_president else None
     return {
         "announcements": selectors.announcements_for_city(city)[:20],
         "recommendation_rows": rows,
@@ -116,7 +116,7 @@ def dashboard_context(city: City, *, roles: PresidencyRoles) -> dict:
         "goals_awaiting_president": (
             selectors.goals_awaiting_president(mandate) if is_president else []
         ),
-        "mandate": mandate,
+        "mandate": mandate if is_president else None,
     }
 
 

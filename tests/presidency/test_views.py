@@ -122,7 +122,7 @@ def test_dashboard_panel_offers_the_candidacy(
     election, mayor_client, django_assert_max_num_queries
 ):
     # The panel's election comes with its summit; its flags run the services' checks.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
     assert "Declare your city&#x27;s candidacy" in html or "Declare your city's candidacy" in html
 
@@ -152,6 +152,9 @@ def test_register_the_delegation_before_the_deadline(summit, mayor_client):
     delegation = Delegation.objects.get()
     assert delegation.city.slug == "tirana"
     assert sorted(d.name for d in delegation.delegates.all()) == ["Ana", "Erion"]
+    # The dashboard counts its people (a count, not the rows).
+    html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
+    assert "Your delegation: 2 persons." in html
 
 
 def test_register_the_delegation_needs_one_head(summit, mayor_client):
@@ -164,6 +167,8 @@ def test_register_the_delegation_needs_one_head(summit, mayor_client):
     response = mayor_client.post(url, _delegation_post(rows))
     assert "exactly one head of delegation" in response.content.decode()
     assert not Delegation.objects.exists()
+    html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
+    assert "Your delegation is not registered." in html
 
 
 def test_register_the_delegation_after_the_deadline_refused(summit, mayor_client):

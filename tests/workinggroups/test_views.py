@@ -112,7 +112,7 @@ def test_proposed_and_refused_groups_are_not_public(client, db):
 
 
 def test_dashboard_join_and_leave(mayor_client, mayor, climate, django_assert_max_num_queries):
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
     # One join form: the groups the city is not in are its choices.
     assert f'<option value="{climate.slug}">Local climate action</option>' in html
