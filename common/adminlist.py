@@ -1,15 +1,11 @@
 """Admin change lists that cost the same at 25 cities or 1,000.
 
 Every ``ModelAdmin`` of ours with a list that grows starts from ``LeanListAdmin``: 20 rows a
-page, no second ``COUNT(*)`` of the whole table, and a checkbox column written as one
-string (Django renders a form widget through the template engine for every row, a fifth of
-a 50-row page's time). Its action form, a select and a hidden input, is written as strings
-too: through the form renderer's templates the two cost 0.3 ms a page. Each cell Django
-writes costs 7-40 µs (a date or a yes/no icon the most), a row's link to its object 37 µs:
-at 1,000 cities, 25 rows of six columns were a third of a page's time, 50 rows half; 20
-rows instead of 25 take 0.8 ms (cities) to 1 ms (people) off a page of 12-13 ms.
-Related filters whose labels read another table use ``LabelledRelatedFilter``, which reads
-the labels in the same query as the choices.
+page (every cell Django writes costs, a row's link and checkbox the most), no second
+``COUNT(*)`` of the whole table, and a checkbox column written as one string (Django renders
+a form widget through the template engine for every row). Its action form, a select and a
+hidden input, is written as strings too. Related filters whose labels read another table
+use ``LabelledRelatedFilter``, which reads the labels in the same query as the choices.
 """
 
 from django import forms
@@ -78,7 +74,7 @@ class LeanListAdmin:
     checkbox's label reads) need, so that no row asks the database again.
     """
 
-    list_per_page = 20  # a row is ~0.16 ms (a link, a checkbox, its cells): issue 15
+    list_per_page = 20
     show_full_result_count = False  # "20 results (1,000 total)" costs a COUNT(*) a page
     action_form = LeanActionForm
 

@@ -126,8 +126,8 @@ class City(models.Model):
         verbose_name_plural = _("cities")
         ordering = ["name"]
         # The cities' admin list reads a page of cities in this order (its tie-break: the
-        # newest first), and the people's list by their cities' names: an index scan that
-        # stops after a page instead of sorting every city, or every person (issue 15).
+        # newest first), and the people's list by their cities' names: the index gives a
+        # page without sorting every city, or every person.
         indexes = [models.Index(fields=["name", "-id"], name="members_city_by_name")]
         constraints = [
             models.UniqueConstraint(
@@ -225,8 +225,8 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        # The label from the enum: get_role_display() rebuilds the field's choices as a dict
-        # on every call (15 µs), and the admin's list names each of its rows (issue 15).
+        # The label from the enum (get_role_display() rebuilds the field's choices on every
+        # call, and the admin's list names each of its rows).
         try:
             role = PersonRole(self.role).label
         except ValueError:
@@ -299,9 +299,8 @@ class User(AbstractUser):
         """
         if not (self.city_id and self.email and self.city_role):
             return False
-        # Without Meta.ordering (by the city's name: a join) where the order does not matter:
-        # every logged-in page of such a user asks this (issue 15). Reading it with the user
-        # as two Exists subqueries was tried: Django took longer to build that query.
+        # Without Meta.ordering (by the city's name: a join): the order does not matter, and
+        # every logged-in page of such a user asks this.
         people = Person.objects.filter(
             city_id=self.city_id, role=self.city_role, email__iexact=self.email
         ).order_by()

@@ -133,7 +133,7 @@ def lodging(summit: Summit) -> Lodging:
 
 def delegation_of(*, summit: Summit, city: City) -> Delegation | None:
     # One at most (a unique constraint): by its key, without Meta.ordering's joins to the
-    # summit and the city, which cost PostgreSQL more to plan than the row to find.
+    # summit and the city.
     return (
         Delegation.objects.filter(summit=summit, city=city)
         .prefetch_related("delegates")

@@ -163,8 +163,7 @@ def dashboard_panel(*, city: City, roles: PresidencyRoles) -> DashboardPanel:
     and — when the user (``roles``: :func:`presidency.roles.presidency_roles`, as
     ``services.is_presidency`` and ``services.holds_key``) holds the presidency's key — the
     proposals awaiting it (rule W5)."""
-    # Rows of (name, slug, is_member): the panel shows a link or an option per group, and
-    # 60 rows read as model instances cost more than the query.
+    # Rows of (name, slug, is_member): all the panel shows of a group is a link or an option.
     groups = list(
         WorkingGroup.objects.filter(state=GroupState.ACTIVE)
         .annotate(is_member=Exists(GroupMembership.objects.filter(group=OuterRef("pk"), city=city)))
