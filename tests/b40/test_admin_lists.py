@@ -127,10 +127,12 @@ def test_every_admin_list_has_a_query_count_constant_in_rows(network):  # noqa: 
     # The session, the user, counting and reading the page, a filter or two; the
     # applications show a count next to every filter choice (facets).
     assert queries.pop("admin:secretariat_application_changelist") <= 22
-    # The benchmark's three (issue 15): the session, the user, counting and reading the page,
-    # and one filter's choices (the countries; the mails' kinds). No date hierarchy on the
-    # cities: it asked for their first and last dates and for every city's year.
-    assert [queries[f"admin:{name}_changelist"] for name in BENCHMARKED] == [5, 5, 5]
+    # The benchmark's three (issue 15): the session (none when a shared cache keeps it), the
+    # user, counting and reading the page, and one filter's choices (the countries; the
+    # mails' kinds). No date hierarchy on the cities: it asked for their first and last
+    # dates and for every city's year.
+    benchmarked = [queries[f"admin:{name}_changelist"] for name in BENCHMARKED]
+    assert max(benchmarked) <= 5, benchmarked
     assert max(queries.values()) <= 8, queries
     for name in before:  # more rows, or a full page already (or a list nothing here fills)
         grown = after[name][1] > before[name][1] or before[name][1] == LeanListAdmin.list_per_page
