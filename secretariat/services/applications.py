@@ -113,7 +113,6 @@ def submit_application(
     existing = _filed_with(submission_key)
     if existing is not None:
         return existing, False
-    validate_new_application(name=city_name, country=country)
     application = Application(
         reference=new_reference(),
         token=secrets.token_urlsafe(32),
@@ -134,21 +133,24 @@ def submit_application(
         # The form's language: later mails to the applicant are written in it.
         language=_supported_language(translation.get_language()),
     )
-    # The fields and every constraint of the model, asked before the writes begin; the
-    # database's constraints still decide between two posts racing past this point.
-    application.full_clean()
     groups = sorted(
         (group for group in working_groups if group.state == GroupState.ACTIVE),
         key=lambda group: group.name,
     )
     try:
+        validate_new_application(name=city_name, country=country)
+        # The fields and every constraint of the model, asked before the writes begin; the
+        # database's constraints still decide between two posts racing past this point.
+        application.full_clean()
         _file(application, groups)
-    except IntegrityError:
-        existing = _filed_with(submission_key)  # a parallel post of the same form won
+    except (ValidationError, IntegrityError) as error:
+        # The same form, filed meanwhile by a parallel post: that application is the answer.
+        existing = _filed_with(submission_key)
         if existing is not None:
             return existing, False
-        # Another form for the same city won the race: the rule it broke (M3), in words.
-        validate_new_application(name=city_name, country=country)
+        if isinstance(error, IntegrityError):
+            # Another form for the same city won the race: the rule it broke (M3), in words.
+            validate_new_application(name=city_name, country=country)
         raise
     return application, True
 

@@ -94,6 +94,26 @@ def test_the_same_form_posted_twice_files_once_and_mails_once(
     assert Mail.objects.count() == 2
 
 
+def test_the_same_form_filed_by_a_parallel_post_meanwhile_is_the_answer(db, monkeypatch):
+    # The second post looked for its form before the first one committed and saw nothing;
+    # by its checks of rule M3 the first application is there: it answers with that one,
+    # not with "this city already has an open application" (RELIABILITY 15).
+    key = uuid.uuid4()
+    first, _created = submit(submission_key=key)
+    looked = []
+    filed_with = services._filed_with
+
+    def too_early(submission_key):
+        looked.append(submission_key)
+        return None if len(looked) == 1 else filed_with(submission_key)
+
+    monkeypatch.setattr(services, "_filed_with", too_early)
+    again, created_again = submit(submission_key=key)
+    assert (again, created_again) == (first, False)
+    assert len(looked) == 2
+    assert Application.objects.count() == 1
+
+
 def test_the_applicant_is_written_to_in_the_language_they_filed_in(
     db, django_capture_on_commit_callbacks
 ):
