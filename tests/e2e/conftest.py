@@ -46,6 +46,35 @@ def site(founding_data, live_server, page):
     return live_server.url
 
 
+@pytest.fixture
+def summit_eve(founding_data, monkeypatch):
+    """The eve of the 2026 summit at Athens, whose city holds the 2026 mandate (the sitting
+    president hosts, rule S6), and a secretariat user: ``(summit, staff)``. Candidacies are
+    made on the eve, the vote on the first day (rule S2): the live server runs in this
+    process and reads the same clock (``CLOCK.to_summit()``)."""
+    from django.utils import timezone
+
+    from members.models import City
+    from presidency.models import Mandate
+    from tests.factories import SecretariatUserFactory, SummitFactory
+    from tests.presidency.conftest import CLOCK, SUMMIT_EVE
+
+    CLOCK.set(SUMMIT_EVE)
+    monkeypatch.setattr(timezone, "now", CLOCK)
+    athens = City.objects.get(slug="athens")
+    summit = SummitFactory(year=2026, host_city=athens)
+    Mandate.objects.create(year=2026, city=athens)
+    return summit, SecretariatUserFactory(username="secretariat")
+
+
+def as_user(page, base_url: str, username: str) -> None:
+    """Log in afresh as ``username`` (the factories' password)."""
+    from tests.factories.members import PASSWORD
+
+    page.context.clear_cookies()
+    login(page, base_url, username, PASSWORD)
+
+
 def login(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)

@@ -13,9 +13,8 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
-from tests.factories.members import PASSWORD
-from tests.presidency.conftest import CLOCK, SUMMIT_EVE
+from tests.e2e.conftest import as_user
+from tests.presidency.conftest import CLOCK
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,30 +29,15 @@ DIGEST = re.compile(r"\b[0-9a-f]{64}\b")
 
 
 @pytest.fixture
-def secret_round(founding_data, monkeypatch):
+def secret_round(summit_eve):
     """The 2026 election, secret, with Split and Tirana standing and round 1 open; the
     three voting cities have a mayor with an address, who gets the election's mails."""
-    from django.utils import timezone
-
     from members.enums import PersonRole
     from members.models import City, Person
     from presidency import services
-    from presidency.models import Mandate
-    from tests.factories import (
-        CityUserFactory,
-        ElectionFactory,
-        SecretariatUserFactory,
-        SummitFactory,
-    )
+    from tests.factories import CityUserFactory, ElectionFactory
 
-    # rule S2: candidacies on the summit's eve, the vote on its first day (the live server
-    # runs in this process and reads the same clock).
-    CLOCK.set(SUMMIT_EVE)
-    monkeypatch.setattr(timezone, "now", CLOCK)
-    athens = City.objects.get(slug="athens")
-    summit = SummitFactory(year=2026, host_city=athens)
-    Mandate.objects.create(year=2026, city=athens)
-    staff = SecretariatUserFactory(username="secretariat")
+    summit, staff = summit_eve
     for slug in VOTERS:
         city = City.objects.get(slug=slug)
         Person.objects.create(
@@ -69,11 +53,6 @@ def secret_round(founding_data, monkeypatch):
     CLOCK.to_summit()
     services.open_round(election=election, by=staff)
     return election
-
-
-def as_user(page, site, username):
-    page.context.clear_cookies()
-    login(page, site, username, PASSWORD)
 
 
 def cast_and_note_the_tracker(page, site, slug: str, label: str) -> str:

@@ -6,45 +6,24 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
-from tests.factories.members import PASSWORD
-from tests.presidency.conftest import CLOCK, SUMMIT_EVE
+from tests.e2e.conftest import as_user
+from tests.presidency.conftest import CLOCK
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def election_2026(founding_data, monkeypatch):
-    from django.utils import timezone
-
+def election_2026(summit_eve):
     from members.models import City
     from presidency import services
-    from presidency.models import Mandate
-    from tests.factories import (
-        CityUserFactory,
-        ElectionFactory,
-        SecretariatUserFactory,
-        SummitFactory,
-    )
+    from tests.factories import CityUserFactory, ElectionFactory
 
-    # rule S2: candidacies on the summit's eve, the vote on its first day (the live server
-    # runs in this process and reads the same clock).
-    CLOCK.set(SUMMIT_EVE)
-    monkeypatch.setattr(timezone, "now", CLOCK)
-    athens = City.objects.get(slug="athens")
-    summit = SummitFactory(year=2026, host_city=athens)
-    Mandate.objects.create(year=2026, city=athens)  # the sitting president hosts (rule S6)
-    staff = SecretariatUserFactory(username="secretariat")
+    summit, staff = summit_eve
     election = services.open_candidacy(election=ElectionFactory(summit=summit), by=staff)
     for slug in ("tirana", "athens", "split", "kotor"):
         CityUserFactory(city=City.objects.get(slug=slug), username=f"mayor.{slug}")
     services.submit_candidacy(election=election, city=City.objects.get(slug="split"), by=staff)
     return election
-
-
-def as_user(page, site, username):
-    page.context.clear_cookies()
-    login(page, site, username, PASSWORD)
 
 
 def admin_action(page, site, action):

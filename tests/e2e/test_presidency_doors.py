@@ -7,37 +7,23 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
-from tests.factories.members import PASSWORD
-from tests.presidency.conftest import CLOCK, SUMMIT_EVE
+from tests.e2e.conftest import as_user
+from tests.presidency.conftest import CLOCK
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def three_candidates(founding_data, monkeypatch):
+def three_candidates(summit_eve):
     import datetime
-
-    from django.utils import timezone
 
     from members.enums import PersonRole
     from members.models import City
     from members.services import appoint_person
     from presidency import services
-    from presidency.models import Mandate
-    from tests.factories import (
-        CityUserFactory,
-        ElectionFactory,
-        SecretariatUserFactory,
-        SummitFactory,
-    )
+    from tests.factories import CityUserFactory, ElectionFactory
 
-    CLOCK.set(SUMMIT_EVE)
-    monkeypatch.setattr(timezone, "now", CLOCK)
-    athens = City.objects.get(slug="athens")
-    summit = SummitFactory(year=2026, host_city=athens)
-    Mandate.objects.create(year=2026, city=athens)
-    staff = SecretariatUserFactory(username="secretariat")
+    summit, staff = summit_eve
     for slug in ("tirana", "kotor", "pula", "durres"):
         city = City.objects.get(slug=slug)
         appoint_person(
@@ -52,11 +38,6 @@ def three_candidates(founding_data, monkeypatch):
     for slug in ("split", "kotor", "tirana"):
         services.submit_candidacy(election=election, city=City.objects.get(slug=slug), by=staff)
     return election
-
-
-def as_user(page, site, username):
-    page.context.clear_cookies()
-    login(page, site, username, PASSWORD)
 
 
 def admin_action(page, site, action, model="election"):
