@@ -259,7 +259,7 @@ def can_see_lodging(*, summit: Summit, user: User) -> bool:
 def dashboard_panel(*, city: City, user: User, won: Mandate | None) -> dict:
     """What the city's dashboard shows of the summit and the election (one small panel),
     with what ``user`` (acting for ``city``) may do there: the ``can_*`` flags. ``won`` is
-    :func:`won_mandate`, read by the dashboard with this year's (:func:`city_mandates`)."""
+    the mandate the city won (:func:`city_mandates`), read by the dashboard with this year's."""
     summit = upcoming_summit_for(city)
     panel: dict = {"summit": summit, "city": city, "won": won}
     if summit is None:
@@ -321,24 +321,16 @@ def eligible_cities(election: Election, *, exclude: City | None = None) -> list[
     return [c for c in cities if passes(checks.check_eligibility, election=election, city=c)]
 
 
-def won_mandate(city: City) -> Mandate | None:
-    """The mandate ``city`` was elected to and that has not started yet (for its dashboard:
-    it won, holds the presidency of that year and hosts that year's summit, rule S6)."""
-    return (
-        Mandate.objects.filter(city=city, year__gt=timezone.localdate().year)
-        .order_by("year")
-        .first()
-    )
-
-
 @dataclass(frozen=True)
 class CityMandates:
     current: Mandate | None  # the mandate of the year (rule S5): who presides
-    won: Mandate | None  # as :func:`won_mandate`
+    # The mandate the city was elected to that has not started yet (for its dashboard: it
+    # won, holds the presidency of that year and hosts that year's summit, rule S6).
+    won: Mandate | None
 
 
 def city_mandates(city: City, *, on: datetime.date) -> CityMandates:
-    """The mandate of ``on``'s year and :func:`won_mandate` of ``city``, in one query (the
+    """The mandate of ``on``'s year and the one ``city`` won, in one query (the
     city dashboard decides the user's presidency roles by the one and shows the other)."""
     # One mandate a year (unique): by year, this year's comes first, then the city's next.
     mandates = list(

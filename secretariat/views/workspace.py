@@ -103,11 +103,9 @@ def dashboard_context(city: City, *, roles: PresidencyRoles, mandate: Mandate | 
         "announcements": selectors.announcements_for_city(city)[:20],
         "recommendation_rows": rows,
         # One form gives every row its labels and choices; the template writes the rows'
-        # fields (their ten widgets, rendered through the template engine, were a tenth of
-        # the page's time).
+        # fields.
         "follow_up_form": follow_up_form,
-        # Its states with their labels translated once, not once per row (30 lazy labels
-        # and the rows' numeric ids were half the rows' time).
+        # Its states with their labels translated once, not once per row.
         "follow_up_choices": [
             (value, str(label)) for value, label in follow_up_form.fields["state"].choices
         ],

@@ -13,7 +13,7 @@ from presidency.roles import (
     presidency_roles,
     presidency_roles_under,
 )
-from presidency.selectors import CityMandates, city_mandates, won_mandate
+from presidency.selectors import CityMandates, city_mandates
 from tests.factories import CityUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,6 @@ def test_city_mandates_reads_this_years_and_the_won_one_in_one_query(django_asse
     with django_assert_num_queries(1):
         mandates = city_mandates(tirana, on=today)
     assert mandates == CityMandates(current=this_year, won=won)
-    assert mandates.won == won_mandate(tirana)
     assert city_mandates(edirne, on=today) == CityMandates(current=this_year, won=None)
     this_year.delete()
     assert city_mandates(tirana, on=today) == CityMandates(current=None, won=won)
