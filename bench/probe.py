@@ -3,6 +3,7 @@ counts as JSON for bench/run.py."""
 
 import json
 import os
+import string
 import time
 
 import django
@@ -29,7 +30,7 @@ def session_cookie(user, *, otp: bool = False) -> str:
 
 def form_post(path) -> dict:
     """What wrk needs to post the membership form: signed form tokens, a country, a CSRF secret."""
-    from django.middleware.csrf import _get_new_csrf_string
+    from django.utils.crypto import get_random_string
 
     from members.models import Country
     from secretariat.forms.applications import new_form_token
@@ -39,7 +40,8 @@ def form_post(path) -> dict:
     return {
         "tokens": str(path),
         "country": Country.objects.filter(eligible=True).order_by("pk").first().pk,
-        "csrf": _get_new_csrf_string(),
+        # A CSRF cookie's secret as Django makes one: 32 letters and digits.
+        "csrf": get_random_string(32, string.ascii_letters + string.digits),
     }
 
 

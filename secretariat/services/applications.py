@@ -32,6 +32,25 @@ logger = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
+# The columns a new application gets from submit_application, not from the applicant: a fresh
+# reference, status token and submission key (unique, drawn at random; the key is looked up
+# first), the state "submitted" with no summit, member city or decision (the constraints on
+# those are the decisions' own, check_transition) and rule M3's one open application per
+# city, asked in words by validate_new_application.
+SET_WHEN_FILED = frozenset(
+    {
+        "reference",
+        "token",
+        "submission_key",
+        "state",
+        "summit",
+        "city",
+        "decision_reason",
+        "language",
+        "submitted_at",
+    }
+)
+
 
 def new_reference(today: datetime.date | None = None) -> str:
     year = (today or timezone.localdate()).year
@@ -139,9 +158,11 @@ def submit_application(
     )
     try:
         validate_new_application(name=city_name, country=country)
-        # The fields and every constraint of the model, asked before the writes begin; the
-        # database's constraints still decide between two posts racing past this point.
-        application.full_clean()
+        # What the applicant wrote, checked as a ModelForm checks its instance: those fields
+        # and the constraints on them, before the writes begin. The rest is this service's
+        # (SET_WHEN_FILED); the database's constraints still hold every
+        # column, and decide between two posts racing past this point.
+        application.full_clean(exclude=SET_WHEN_FILED)
         _file(application, groups)
     except (ValidationError, IntegrityError) as error:
         # The same form, filed meanwhile by a parallel post: that application is the answer.
