@@ -417,6 +417,12 @@ def post_announcement(
 CITY_EDITABLE_ROLES = (PersonRole.DELEGATE, PersonRole.CONTACT)
 
 
+def city_may_end(person: Person) -> bool:
+    """Whether a city may record that ``person`` no longer serves it: a delegate or a contact
+    point, not the mayor (a change of mayor is the secretariat's)."""
+    return person.role in CITY_EDITABLE_ROLES
+
+
 def _own_current_person(*, person: Person, by: User) -> Person:
     if not acts_for_city(by):
         raise PermissionDenied
@@ -468,7 +474,7 @@ def update_city_person(
 def end_city_person(*, person: Person, by: User, ended_on: datetime.date) -> Person:
     """A city records that a delegate or contact point no longer serves it."""
     person = _own_current_person(person=person, by=by)
-    if person.role not in CITY_EDITABLE_ROLES:
+    if not city_may_end(person):
         raise ValidationError(_("The secretariat records a change of mayor."))
     person.ended_on = ended_on
     _save(person, by=by)

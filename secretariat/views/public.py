@@ -18,6 +18,7 @@ from members.roles import acts_for_city, is_secretariat
 from presidency import selectors as presidency_selectors
 from presidency.roles import presidency_roles_under
 from secretariat.selectors import home as home_selectors
+from secretariat.services import workspace as workspace_services
 from secretariat.views import workspace as workspace_views
 from workinggroups import selectors as group_selectors
 
@@ -130,7 +131,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context.update(
             {
                 "city": city,
-                "people": member_selectors.current_people_of(city),
+                # Each with whether the city may end their service (the service's check).
+                "people": [
+                    (person, workspace_services.city_may_end(person))
+                    for person in member_selectors.current_people_of(city)
+                ],
                 "presidency_panel": presidency_selectors.dashboard_panel(
                     city=city, user=user, won=mandates.won
                 ),

@@ -85,6 +85,20 @@ def test_the_mayor_row_is_not_ended_by_the_city(mayor_client, mayor):
     assert person.ended_on is None
 
 
+def test_the_dashboard_offers_to_end_exactly_whom_the_city_may_end(mayor_client, mayor):
+    # The link and the service answer from one check (issue 15: templates ask, not repeat).
+    people = {role: PersonFactory(city=mayor.city, role=role) for role in PersonRole.values}
+    html = mayor_client.get(reverse("secretariat:dashboard")).content.decode()
+    for role, person in people.items():
+        offered = reverse("secretariat:person-end", args=[person.pk]) in html
+        response = mayor_client.post(
+            reverse("secretariat:person-end", args=[person.pk]), {"ended_on": "2026-02-01"}
+        )
+        person.refresh_from_db()
+        assert offered is (person.ended_on is not None) is (role != PersonRole.MAYOR), role
+        assert response.status_code == (302 if offered else 200)
+
+
 def test_staff_without_a_city_cannot_use_city_doors(secretariat_client, contact):
     url = reverse("secretariat:person-edit", args=[contact.pk])
     assert secretariat_client.get(url).status_code == 403
