@@ -20,7 +20,6 @@ from common.adminlist import LeanListAdmin
 from members.adminkit import AddedByServiceAdmin, EnglishRequiredAdmin, in_languages
 from presidency.models import Mandate
 from reports import selectors, services, views
-from reports.enums import ReportState
 from reports.models import AnnualReport, ReportDocument
 
 STATUS_FIELDS = [
@@ -129,9 +128,10 @@ class AnnualReportAdmin(
         )
         return response
 
-    @staticmethod
-    def building(report: AnnualReport) -> bool:
-        return report.state in (ReportState.QUEUED, ReportState.RUNNING)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The change page's Publish button is offered by the publishing service's own check.
+        context["can_publish"] = obj is not None and services.is_publishable(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- columns ----------------------------------------------------------------------
 
@@ -313,7 +313,7 @@ class AnnualReportAdmin(
         report = self._viewable(request, pk)
         return JsonResponse(
             {
-                "building": self.building(report),
+                "building": report.is_building,
                 "state": report.get_state_display(),
                 "progress": report.progress,
                 "text": self.progress_text(report),

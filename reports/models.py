@@ -103,6 +103,11 @@ class AnnualReport(models.Model):
     def is_done(self) -> bool:
         return self.state == ReportState.DONE
 
+    @property
+    def is_building(self) -> bool:
+        """Queued or running: the task has not finished with it."""
+        return self.state in (ReportState.QUEUED, ReportState.RUNNING)
+
 
 class ReportDocument(models.Model):
     """The report's PDF in one language, rendered in the background (reports.tasks).

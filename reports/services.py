@@ -167,6 +167,25 @@ def build_report(*, report_id: int, now: datetime.datetime | None = None) -> Out
     return Outcome.BUILT
 
 
+def check_publishable(report: AnnualReport) -> None:
+    """Rule G2 on the report itself: finished, and built after its mandate expired."""
+    if report.state != ReportState.DONE:
+        raise ValidationError(_("The report is not finished yet."))
+    if report.provisional:
+        raise ValidationError(
+            _("This draft was made while the mandate was running: generate it again first.")
+        )
+
+
+def is_publishable(report: AnnualReport) -> bool:
+    """:func:`check_publishable` as a yes or no (the change page's Publish button)."""
+    try:
+        check_publishable(report)
+    except ValidationError:
+        return False
+    return True
+
+
 @transaction.atomic
 def publish_report(*, report: AnnualReport, by: User) -> AnnualReport:
     """Rule G2: the secretariat publishes the finished report of an expired mandate."""
@@ -175,12 +194,7 @@ def publish_report(*, report: AnnualReport, by: User) -> AnnualReport:
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.published:
         return report
-    if report.state != ReportState.DONE:
-        raise ValidationError(_("The report is not finished yet."))
-    if report.provisional:
-        raise ValidationError(
-            _("This draft was made while the mandate was running: generate it again first.")
-        )
+    check_publishable(report)
     report.published = True
     report.published_at = timezone.now()
     report.published_by = by

@@ -251,6 +251,30 @@ def test_the_publish_button_goes_through_the_rules(admin_client, report_done):
     assert report_done.published is False
 
 
+@pytest.mark.parametrize(
+    ("state", "provisional"),
+    [
+        (ReportState.QUEUED, False),
+        (ReportState.RUNNING, False),
+        (ReportState.FAILED, False),
+        (ReportState.DONE, True),
+        (ReportState.DONE, False),
+    ],
+)
+def test_the_publish_button_is_offered_exactly_when_publishing_succeeds(
+    admin_client, report_done, state, provisional
+):
+    # The page asks the service's own check (issue 15): it never offers what is refused.
+    AnnualReport.objects.filter(pk=report_done.pk).update(state=state, provisional=provisional)
+    report_done.refresh_from_db()
+    offered = 'name="_publish"' in change_page(admin_client, report_done)
+    admin_client.post(
+        reverse("admin:reports_annualreport_publish", args=[report_done.pk]), {"_publish": "1"}
+    )
+    report_done.refresh_from_db()
+    assert offered is report_done.published is (state == ReportState.DONE and not provisional)
+
+
 def test_publishing_needs_a_post_with_its_csrf_token(client, staff, report_done):
     from django.test import Client
 
