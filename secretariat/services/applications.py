@@ -34,9 +34,9 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read ove
 
 # The columns a new application gets from submit_application, not from the applicant: a fresh
 # reference, status token and submission key (unique, drawn at random; the key is looked up
-# first), the state "submitted" with no summit, member city or decision (the constraints on
-# those are the decisions' own, check_transition) and rule M3's one open application per
-# city, asked in words by validate_new_application.
+# first), and the state "submitted" with no summit, member city or decision. The constraints
+# on the state are the decisions' own (check_transition), but for rule M3's one open
+# application per city, which validate_new_application asks in words just before.
 SET_WHEN_FILED = frozenset(
     {
         "reference",
@@ -159,9 +159,9 @@ def submit_application(
     try:
         validate_new_application(name=city_name, country=country)
         # What the applicant wrote, checked as a ModelForm checks its instance: those fields
-        # and the constraints on them, before the writes begin. The rest is this service's
-        # (SET_WHEN_FILED); the database's constraints still hold every
-        # column, and decide between two posts racing past this point.
+        # and the constraints on them, before the writes begin; the rest is this service's
+        # (SET_WHEN_FILED). The database's constraints still hold every column, and decide
+        # between two posts racing past this point.
         application.full_clean(exclude=SET_WHEN_FILED)
         _file(application, groups)
     except (ValidationError, IntegrityError) as error:
