@@ -1,7 +1,7 @@
 """The authentication backend: Django's own, loading the user's city with the user.
 
 Every logged-in page names the user's city (the menu's "My city"), so the session's user
-is read with its city in one query instead of two.
+comes with its city.
 """
 
 from django.contrib.auth import get_user_model

@@ -53,7 +53,7 @@ def group_by_country(cities) -> list[tuple[Country, list[City]]]:
 
 
 def cities_by_country(query: str = "") -> list[tuple[Country, list[City]]]:
-    """Active member cities grouped by country, in one query whatever their number."""
+    """Active member cities grouped by country."""
     return group_by_country(cities_for_list(query))
 
 
@@ -65,8 +65,7 @@ def network_numbers() -> dict[str, int]:
 
 
 def current_people_of(city: City) -> QuerySet[Person]:
-    """The people serving ``city`` now, by role and name (for a city already loaded, such as
-    the user's own: one query)."""
+    """The people serving ``city`` now, by role and name."""
     return Person.objects.filter(city=city, ended_on__isnull=True).order_by("role", "name")
 
 
@@ -95,7 +94,7 @@ def eligible_countries() -> QuerySet[Country]:
 
 
 def mapped_cities(queryset: QuerySet[City] | None = None) -> QuerySet[City]:
-    """Active member cities that have coordinates, with what the map draws (one query)."""
+    """Active member cities that have coordinates, with what the map draws."""
     qs = active_cities() if queryset is None else queryset.filter(status=CityStatus.ACTIVE)
     return (
         qs.filter(latitude__isnull=False, longitude__isnull=False)
@@ -116,7 +115,7 @@ def mapped_cities(queryset: QuerySet[City] | None = None) -> QuerySet[City]:
 
 def contact_emails_of(cities) -> dict[int, list[str]]:
     """The addresses of each city's current people (mayor, delegates, contact points),
-    sorted, by city id: one query for them all."""
+    sorted, by city id."""
     emails: dict[int, set[str]] = {}
     people = Person.objects.filter(
         city__in=[city.pk for city in cities], ended_on__isnull=True

@@ -95,7 +95,7 @@ def live_map_context(
     cities: Iterable[City] | None = None, *, title: str, id_prefix: str = "network-map"
 ) -> dict:
     """The map of today's member cities (or of ``cities``, e.g. a group's), with the counts
-    a page shows beside it. Two queries: the cities, the current mandate."""
+    a page shows beside it."""
     today = timezone.localdate()
     if cities is None:
         cities = member_selectors.mapped_cities()

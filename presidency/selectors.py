@@ -61,10 +61,9 @@ def upcoming_summit() -> Summit | None:
 
 
 def upcoming_summit_for(city: City) -> Summit | None:
-    """:func:`upcoming_summit` as the city dashboard shows it, in one query: with its
-    election (one-to-one; ``summit.election`` when it has one), the host city without its
-    country, and as ``summit.delegation_size`` how many people ``city`` registered for it
-    (None before it registers)."""
+    """:func:`upcoming_summit` as the city dashboard shows it: with its election
+    (``summit.election`` when it has one), its host city, and as ``summit.delegation_size``
+    how many people ``city`` registered for it (None before it registers)."""
     # A delegation per summit and city (unique): its size, or no row.
     delegation_size = (
         Delegation.objects.filter(summit=OuterRef("pk"), city=city)
@@ -163,7 +162,7 @@ class RoundResult:
 
 def round_results(election: Election, *, closed_only: bool = True) -> list[RoundResult]:
     """Per round: votes per candidate, abstentions, turnout; the named votes when the vote
-    is not secret. Recounted from the stored votes, in a constant number of queries."""
+    is not secret. Recounted from the stored votes."""
     rounds = (
         election.rounds.annotate(electorate_size=Count("electorate", distinct=True))
         .select_related("lot_draw__started_by", "lot_draw__winner__city", "elected__city")
@@ -330,8 +329,8 @@ class CityMandates:
 
 
 def city_mandates(city: City, *, on: datetime.date) -> CityMandates:
-    """The mandate of ``on``'s year and the one ``city`` won, in one query (the
-    city dashboard decides the user's presidency roles by the one and shows the other)."""
+    """The mandate of ``on``'s year and the one ``city`` won (the city dashboard decides the
+    user's presidency roles by the one and shows the other)."""
     # One mandate a year (unique): by year, this year's comes first, then the city's next.
     mandates = list(
         Mandate.objects.filter(Q(year=on.year) | Q(city=city, year__gt=on.year)).order_by("year")[

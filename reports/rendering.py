@@ -193,7 +193,7 @@ def render_pdf_bytes(report: AnnualReport, language: str) -> bytes:
 
 
 def stored_pdf(report: AnnualReport, language: str) -> bytes | None:
-    """The stored PDF, only if it was rendered from the report as it is now (one query)."""
+    """The stored PDF, only if it was rendered from the report as it is now."""
     pdf = (
         ReportDocument.objects.filter(
             report=report, language=language, fingerprint=pdf_fingerprint(report, language)

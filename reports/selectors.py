@@ -1,10 +1,9 @@
 """The figures of the annual report (rules G2, T3), read from every floor below.
 
-Each section is one function whose number of queries is fixed: it does not grow with the
-number of cities, groups, meetings or goals (tests/reports/test_selectors.py asserts it at
-two network sizes). The result is plain JSON — a snapshot the page, the PDF and the CSV
-annex are all rendered from — with codes rather than labels, so that each reader sees
-the labels in their own language.
+Each section is one function, whose cost does not grow with the number of cities, groups,
+meetings or goals (tests/reports/test_selectors.py). The result is plain JSON — a snapshot
+the page, the PDF and the CSV annex are all rendered from — with codes rather than labels,
+so that each reader sees the labels in their own language.
 """
 
 import datetime
@@ -342,7 +341,7 @@ def required_meetings(active_days: int, year_days: int) -> int:
 
 def groups_section(period: Period, *, now: datetime.datetime | None = None) -> dict:
     """Per group: meetings held against the cadence, extra sessions, attendance; and per
-    city its attendance over the meetings of its groups. Five queries in all."""
+    city its attendance over the meetings of its groups."""
     now = now or timezone.now()
     start, after = period.first_moment, min(period.after_moment, now)
     closed_on = {

@@ -14,9 +14,8 @@ HOME_NEWS = 3
 
 
 def home_page(now: datetime.datetime | None = None) -> dict:
-    """The home page's content in a fixed number of queries, however much there is: the
-    numbers, the presiding city, the next summit and its host, the coming working-group
-    meetings and the latest news."""
+    """The home page's content: the numbers, the presiding city, the next summit and its
+    host, the coming working-group meetings and the latest news."""
     now = now or timezone.now()
     return {
         "numbers": member_selectors.network_numbers(),

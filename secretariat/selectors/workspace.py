@@ -119,7 +119,7 @@ def derive_goal_status(
 def goals_with_status(
     queryset: QuerySet[Goal] | None = None, today: datetime.date | None = None
 ) -> list[Goal]:
-    """Goals with ``latest_value`` and ``status`` set, in one query."""
+    """Goals with ``latest_value`` and ``status`` set."""
     today = today or timezone.localdate()
     latest = GoalProgress.objects.filter(goal=OuterRef("pk")).order_by("-recorded_on", "-id")
     qs = (Goal.objects.all() if queryset is None else queryset).select_related(

@@ -123,8 +123,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         city = user.city  # read with the user (members.backends)
-        # This year's mandate and the one the city won, in one query; by the first, whether
-        # the user acts for the presidency or presides, read once for the panels.
+        # This year's mandate and the one the city won; by the first, whether the user acts
+        # for the presidency or presides, read once for the panels.
         mandates = presidency_selectors.city_mandates(city, on=timezone.localdate())
         current = mandates.current
         roles = presidency_roles_under(user, presiding_city_id=current.city_id if current else None)
