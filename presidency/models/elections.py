@@ -90,6 +90,15 @@ class Election(models.Model):
     def year(self) -> int:
         return self.summit.year
 
+    @property
+    def is_closed(self) -> bool:
+        return self.state == ElectionState.CLOSED
+
+    @property
+    def ended_without_result(self) -> bool:
+        """Closed with no city elected (its ``no_result_reason`` says why)."""
+        return self.is_closed and self.elected_id is None
+
 
 class Candidacy(models.Model):
     """A city standing for the presidency (rules S2, S3). One per city per election."""
@@ -167,6 +176,11 @@ class Candidacy(models.Model):
 
     def __str__(self) -> str:
         return str(self.city)
+
+    @property
+    def is_proposal(self) -> bool:
+        """Proposed by another city, not accepted (nor declined) yet (rule S3)."""
+        return self.state == CandidacyState.PROPOSED
 
 
 class Round(models.Model):

@@ -165,3 +165,21 @@ def test_the_winning_citys_dashboard_says_it_won(election, staff, client):
         "was elected to the presidency"
         not in client.get(reverse("secretariat:dashboard")).content.decode()
     )
+
+
+def test_the_summit_page_tells_a_lapsed_proposal_from_a_result(election, staff, client):
+    services.propose_candidacy(
+        election=election,
+        city=city("kotor"),
+        proposed_by=city("tirana"),
+        statement="Kotor would lead us well",
+        by=mayor_of("tirana"),
+    )
+    round_, (split,) = start_voting(election, "split", by=staff)  # Kotor never accepted
+    vote(round_, {"durres": split, "edirne": split}, by=staff)
+    services.close_round(round=round_, by=staff)
+    services.close_election(election=election, by=staff)
+    page = client.get(reverse("presidency:summit-detail", kwargs={"year": 2026})).content.decode()
+    assert "Kotor</a> — Proposal not accepted before the candidacy period closed" in page
+    assert "Split</a> — Elected" in page
+    assert "The election ended without a result." not in page
