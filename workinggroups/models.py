@@ -153,6 +153,10 @@ class WorkingGroup(models.Model):
         return self.state == GroupState.ACTIVE
 
     @property
+    def is_closed(self) -> bool:
+        return self.state == GroupState.CLOSED
+
+    @property
     def is_overdue(self) -> bool:
         return self.overdue_since is not None
 

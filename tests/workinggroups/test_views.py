@@ -164,3 +164,13 @@ def test_admin_meeting_page_has_attendance_inline(secretariat_client, meetings):
     url = reverse("admin:workinggroups_meeting_change", args=[meetings[0].pk])
     html = secretariat_client.get(url).content.decode()
     assert "attendances-TOTAL_FORMS" in html
+
+
+def test_a_closed_group_says_so_on_its_pages(client, climate):
+    climate.state = GroupState.CLOSED
+    climate.save()
+    assert "This group is closed." in detail(client, climate)
+    listing = client.get(reverse("workinggroups:group-list")).content.decode()
+    assert listing.count(" · Closed") == 1
+    other = WorkingGroup.objects.get(slug="local-economic-cooperation")
+    assert "This group is closed." not in detail(client, other)
