@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.adminlist import LeanListAdmin
 from members.adminkit import AddedByServiceAdmin, EnglishRequiredAdmin, in_languages
 from presidency.models import Mandate
+from presidency.selectors import passes
 from reports import selectors, services, views
 from reports.models import AnnualReport, ReportDocument
 
@@ -130,7 +131,7 @@ class AnnualReportAdmin(
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The change page's Publish button is offered by the publishing service's own check.
-        context["can_publish"] = obj is not None and services.is_publishable(obj)
+        context["can_publish"] = obj is not None and passes(services.check_publishable, report=obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- columns ----------------------------------------------------------------------

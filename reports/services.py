@@ -177,15 +177,6 @@ def check_publishable(report: AnnualReport) -> None:
         )
 
 
-def is_publishable(report: AnnualReport) -> bool:
-    """:func:`check_publishable` as a yes or no (the change page's Publish button)."""
-    try:
-        check_publishable(report)
-    except ValidationError:
-        return False
-    return True
-
-
 @transaction.atomic
 def publish_report(*, report: AnnualReport, by: User) -> AnnualReport:
     """Rule G2: the secretariat publishes the finished report of an expired mandate."""
