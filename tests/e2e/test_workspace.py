@@ -1,5 +1,7 @@
 """In a real Chromium: the secretariat posts an announcement to one working group; a mayor
-of a city in that group sees it and records a follow-up; a mayor outside it does not see it."""
+of a city in that group sees it and records a follow-up; a mayor outside it does not see it.
+A mayor records from the dashboard that a contact no longer serves the city, and is not
+offered to do so for the mayor."""
 
 import pytest
 from playwright.sync_api import expect
@@ -59,3 +61,30 @@ def test_announcement_to_a_group_and_a_follow_up(site, page, mayor):
 
     follow_up = FollowUp.objects.get()
     assert (follow_up.city, follow_up.recommendation) == (mayor.city, recommendation)
+
+
+def test_a_mayor_ends_a_contact_but_not_the_mayor_from_the_dashboard(site, page, mayor):
+    from members.enums import PersonRole
+    from tests.e2e.conftest import login
+    from tests.factories import PersonFactory
+    from tests.factories.members import PASSWORD
+
+    city_mayor = PersonFactory(city=mayor.city, role=PersonRole.MAYOR, name="Erion Veliaj")
+    contact = PersonFactory(city=mayor.city, role=PersonRole.CONTACT, name="Ana Office")
+
+    login(page, site, "mayor.tirana", PASSWORD)
+    people = page.locator("section", has=page.get_by_role("heading", name="People and contacts"))
+    mayor_row = people.locator("li", has_text="Erion Veliaj")
+    expect(mayor_row.get_by_role("link", name="Edit Erion Veliaj")).to_be_visible()
+    # A change of mayor is the secretariat's: the city is not offered to record it.
+    expect(mayor_row.get_by_role("link", name="No longer serves")).to_have_count(0)
+
+    people.locator("li", has_text="Ana Office").get_by_role("link", name="No longer serves").click()
+    page.get_by_label("Serves the city until").fill("2026-02-01")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("The end of their service is recorded.")
+    expect(people.get_by_text("Ana Office")).to_have_count(0)
+    expect(people.locator("strong", has_text="Erion Veliaj")).to_be_visible()
+    contact.refresh_from_db()
+    city_mayor.refresh_from_db()
+    assert contact.ended_on is not None and city_mayor.ended_on is None
